@@ -1,0 +1,47 @@
+package dev.srudp;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A local srudp endpoint: an identity, one or more bound UDP sockets, and the connections made
+ * through them. One protocol loop thread per endpoint owns all connection state; application
+ * threads block on streams or receive completed futures.
+ *
+ * <p>Closing the endpoint closes every connection (the peers are told) and releases the sockets.
+ */
+public interface Endpoint extends AutoCloseable {
+
+    /** This endpoint's identity. */
+    PeerId identity();
+
+    /** This endpoint's handshake key, certified by its identity, for peers to connect with Noise IK. */
+    CertifiedKey certifiedKey();
+
+    /** The local socket addresses the endpoint is bound to (with the actual ports). */
+    List<InetSocketAddress> localAddresses();
+
+    /**
+     * Opens a connection to a peer, blocking until the handshake completes.
+     *
+     * @throws AuthenticationException if the peer is not who was expected
+     * @throws ConnectionTimeoutException if the peer did not answer within the handshake timeout
+     * @throws VersionMismatchException if the peer speaks no common protocol version
+     */
+    Connection connect(PeerAddress peer) throws IOException, InterruptedException;
+
+    /** Opens a connection asynchronously; the future fails with the exceptions of {@link #connect}. */
+    CompletableFuture<Connection> connectAsync(PeerAddress peer);
+
+    /** Waits for the next incoming connection the acceptance policy admits. */
+    Connection accept() throws IOException, InterruptedException;
+
+    /** The next incoming connection, asynchronously. */
+    CompletableFuture<Connection> acceptAsync();
+
+    /** Closes every connection and the sockets. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,263 @@
+package dev.srudp;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Immutable endpoint settings. Every value has a default, documented on its builder method.
+ * Build with {@link #builder()}.
+ */
+public final class EndpointConfig {
+    private final List<InetSocketAddress> bindAddresses;
+    private final Duration keepAliveInterval;
+    private final Duration idleTimeout;
+    private final Duration handshakeTimeout;
+    private final Duration closeTimeout;
+    private final int maxUdpPayload;
+    private final int maxConnections;
+    private final int maxStreamsPerConnection;
+    private final int streamReceiveWindow;
+    private final int connectionReceiveWindow;
+    private final int streamSendBuffer;
+    private final AcceptPolicy acceptPolicy;
+    private final EventListener eventListener;
+
+    private EndpointConfig(Builder b) {
+        this.bindAddresses = List.copyOf(b.bindAddresses);
+        this.keepAliveInterval = b.keepAliveInterval;
+        this.idleTimeout = b.idleTimeout;
+        this.handshakeTimeout = b.handshakeTimeout;
+        this.closeTimeout = b.closeTimeout;
+        this.maxUdpPayload = b.maxUdpPayload;
+        this.maxConnections = b.maxConnections;
+        this.maxStreamsPerConnection = b.maxStreamsPerConnection;
+        this.streamReceiveWindow = b.streamReceiveWindow;
+        this.connectionReceiveWindow = b.connectionReceiveWindow;
+        this.streamSendBuffer = b.streamSendBuffer;
+        this.acceptPolicy = b.acceptPolicy;
+        this.eventListener = b.eventListener;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The defaults. */
+    public static EndpointConfig defaults() {
+        return builder().build();
+    }
+
+    public List<InetSocketAddress> bindAddresses() {
+        return bindAddresses;
+    }
+
+    public Duration keepAliveInterval() {
+        return keepAliveInterval;
+    }
+
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    public Duration closeTimeout() {
+        return closeTimeout;
+    }
+
+    public int maxUdpPayload() {
+        return maxUdpPayload;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    public int maxStreamsPerConnection() {
+        return maxStreamsPerConnection;
+    }
+
+    public int streamReceiveWindow() {
+        return streamReceiveWindow;
+    }
+
+    public int connectionReceiveWindow() {
+        return connectionReceiveWindow;
+    }
+
+    public int streamSendBuffer() {
+        return streamSendBuffer;
+    }
+
+    public AcceptPolicy acceptPolicy() {
+        return acceptPolicy;
+    }
+
+    public EventListener eventListener() {
+        return eventListener;
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.bindAddresses = bindAddresses;
+        b.keepAliveInterval = keepAliveInterval;
+        b.idleTimeout = idleTimeout;
+        b.handshakeTimeout = handshakeTimeout;
+        b.closeTimeout = closeTimeout;
+        b.maxUdpPayload = maxUdpPayload;
+        b.maxConnections = maxConnections;
+        b.maxStreamsPerConnection = maxStreamsPerConnection;
+        b.streamReceiveWindow = streamReceiveWindow;
+        b.connectionReceiveWindow = connectionReceiveWindow;
+        b.streamSendBuffer = streamSendBuffer;
+        b.acceptPolicy = acceptPolicy;
+        b.eventListener = eventListener;
+        return b;
+    }
+
+    /** Builds an {@link EndpointConfig}; every setter validates its argument. */
+    public static final class Builder {
+        private List<InetSocketAddress> bindAddresses = List.of(new InetSocketAddress(0));
+        private Duration keepAliveInterval = Duration.ofSeconds(15);
+        private Duration idleTimeout = Duration.ofSeconds(60);
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration closeTimeout = Duration.ofSeconds(10);
+        private int maxUdpPayload = 1200;
+        private int maxConnections = 10_000;
+        private int maxStreamsPerConnection = 128;
+        private int streamReceiveWindow = 1 << 20;
+        private int connectionReceiveWindow = 4 << 20;
+        private int streamSendBuffer = 1 << 20;
+        private AcceptPolicy acceptPolicy = AcceptPolicy.ANYONE;
+        private EventListener eventListener = EventListener.NONE;
+
+        private Builder() {
+        }
+
+        /**
+         * The local UDP sockets to bind. Default: one socket on the wildcard address (IPv4 and,
+         * where the system allows, IPv6) with a port chosen by the system.
+         */
+        public Builder bind(InetSocketAddress... addresses) {
+            if (addresses.length == 0) {
+                throw new IllegalArgumentException("bind needs at least one address");
+            }
+            for (InetSocketAddress a : addresses) {
+                Objects.requireNonNull(a, "bind address");
+                if (a.isUnresolved()) {
+                    throw new IllegalArgumentException("bind address is unresolved: " + a);
+                }
+            }
+            this.bindAddresses = List.of(addresses);
+            return this;
+        }
+
+        /** Binds one socket on {@code address} and {@code port} (0: chosen by the system). */
+        public Builder bind(InetAddress address, int port) {
+            return bind(new InetSocketAddress(address, port));
+        }
+
+        /** How often an otherwise silent connection sends a keepalive. Default 15 s. */
+        public Builder keepAliveInterval(Duration d) {
+            this.keepAliveInterval = positive(d, "keepAliveInterval");
+            return this;
+        }
+
+        /** How long a connection lives without hearing from the peer. Default 60 s. */
+        public Builder idleTimeout(Duration d) {
+            this.idleTimeout = positive(d, "idleTimeout");
+            return this;
+        }
+
+        /** How long {@code connect} waits for the handshake to complete. Default 10 s. */
+        public Builder handshakeTimeout(Duration d) {
+            this.handshakeTimeout = positive(d, "handshakeTimeout");
+            return this;
+        }
+
+        /** How long a graceful close waits for outstanding data to be acknowledged. Default 10 s. */
+        public Builder closeTimeout(Duration d) {
+            this.closeTimeout = positive(d, "closeTimeout");
+            return this;
+        }
+
+        /**
+         * The largest UDP payload sent, in bytes. Default 1200, which crosses practically every
+         * path without fragmentation; between 1200 and 65507.
+         */
+        public Builder maxUdpPayload(int bytes) {
+            this.maxUdpPayload = range(bytes, 1200, 65507, "maxUdpPayload");
+            return this;
+        }
+
+        /** The most connections (including handshakes in progress) at once. Default 10,000. */
+        public Builder maxConnections(int n) {
+            this.maxConnections = range(n, 1, 1_000_000, "maxConnections");
+            return this;
+        }
+
+        /** The most streams the peer may open in one connection. Default 128. */
+        public Builder maxStreamsPerConnection(int n) {
+            this.maxStreamsPerConnection = range(n, 1, 1 << 20, "maxStreamsPerConnection");
+            return this;
+        }
+
+        /** Bytes the peer may send on one stream ahead of the reader. Default 1 MiB. */
+        public Builder streamReceiveWindow(int bytes) {
+            this.streamReceiveWindow = range(bytes, 4096, 1 << 30, "streamReceiveWindow");
+            return this;
+        }
+
+        /** Bytes the peer may send on all streams ahead of the readers. Default 4 MiB. */
+        public Builder connectionReceiveWindow(int bytes) {
+            this.connectionReceiveWindow = range(bytes, 4096, 1 << 30, "connectionReceiveWindow");
+            return this;
+        }
+
+        /** Bytes a writer may buffer per stream before {@code write} blocks. Default 1 MiB. */
+        public Builder streamSendBuffer(int bytes) {
+            this.streamSendBuffer = range(bytes, 4096, 1 << 30, "streamSendBuffer");
+            return this;
+        }
+
+        /** Who may connect to this endpoint. Default: anyone who authenticates. */
+        public Builder acceptPolicy(AcceptPolicy policy) {
+            this.acceptPolicy = Objects.requireNonNull(policy, "acceptPolicy");
+            return this;
+        }
+
+        /** Observer of endpoint events. Default {@link EventListener#NONE}. */
+        public Builder eventListener(EventListener listener) {
+            this.eventListener = Objects.requireNonNull(listener, "eventListener");
+            return this;
+        }
+
+        public EndpointConfig build() {
+            if (keepAliveInterval.compareTo(idleTimeout) >= 0) {
+                throw new IllegalArgumentException("keepAliveInterval (" + keepAliveInterval
+                        + ") must be shorter than idleTimeout (" + idleTimeout + ")");
+            }
+            return new EndpointConfig(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, got " + d);
+            }
+            return d;
+        }
+
+        private static int range(int v, int min, int max, String name) {
+            if (v < min || v > max) {
+                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + v);
+            }
+            return v;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.srudp;
+
+import java.net.InetSocketAddress;
+
+/**
+ * Observes what an endpoint does. Methods run on the endpoint's protocol loop: they must be quick
+ * and must not block or call back into the endpoint. Every method has an empty default.
+ */
+public interface EventListener {
+
+    /** Observes nothing. */
+    EventListener NONE = new EventListener() {
+    };
+
+    /** A handshake started: {@code initiator} is whether this side sent the first message. */
+    default void handshakeStarted(InetSocketAddress remote, boolean initiator) {
+    }
+
+    /** A handshake completed and the peer is authenticated. */
+    default void handshakeCompleted(PeerId peer, InetSocketAddress remote, boolean initiator) {
+    }
+
+    /** A handshake failed. */
+    default void handshakeFailed(InetSocketAddress remote, String reason) {
+    }
+
+    /** A connection ended. */
+    default void connectionClosed(PeerId peer, long errorCode, String reason, boolean byPeer) {
+    }
+
+    /** A received datagram was dropped, with a short reason ("replayed", "authentication", ...). */
+    default void datagramDropped(InetSocketAddress from, String reason) {
+    }
+
+    /** The peer's address changed and the new path was validated. */
+    default void pathChanged(PeerId peer, InetSocketAddress oldRemote, InetSocketAddress newRemote) {
+    }
+}

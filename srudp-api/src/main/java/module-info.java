@@ -1,0 +1,4 @@
+/** srudp's public API. No third-party dependencies. */
+module dev.srudp.api {
+    exports dev.srudp;
+}

@@ -1,0 +1,150 @@
+package dev.srudp.core.wire;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/** Decodes the frames of a DATA packet's plaintext. */
+public final class FrameCodec {
+    private FrameCodec() {
+    }
+
+    /**
+     * Reads one frame at the buffer's position and advances past it. STREAM and DATAGRAM frames
+     * refer to the buffer's bytes without copying them.
+     *
+     * @throws WireFormatException for an unknown type, a truncated frame, or values out of range
+     */
+    public static Frame decode(ByteBuffer in) throws WireFormatException {
+        if (!in.hasRemaining()) {
+            throw new WireFormatException("no frame: the buffer is empty");
+        }
+        int type = in.get() & 0xff;
+        switch (type) {
+            case Frame.TYPE_PADDING: {
+                int n = 1;
+                while (in.hasRemaining() && in.get(in.position()) == 0) {
+                    in.get();
+                    n++;
+                }
+                return new Frame.Padding(n);
+            }
+            case Frame.TYPE_PING:
+                return new Frame.Ping();
+            case Frame.TYPE_ACK:
+                return decodeAck(in);
+            case Frame.TYPE_RESET_STREAM:
+                return new Frame.ResetStream(VarInt.read(in), VarInt.read(in), VarInt.read(in));
+            case Frame.TYPE_STOP_SENDING:
+                return new Frame.StopSending(VarInt.read(in), VarInt.read(in));
+            case Frame.TYPE_MAX_DATA:
+                return new Frame.MaxData(VarInt.read(in));
+            case Frame.TYPE_MAX_STREAM_DATA:
+                return new Frame.MaxStreamData(VarInt.read(in), VarInt.read(in));
+            case Frame.TYPE_MAX_STREAMS:
+                return new Frame.MaxStreams(VarInt.read(in));
+            case Frame.TYPE_DATA_BLOCKED:
+                return new Frame.DataBlocked(VarInt.read(in));
+            case Frame.TYPE_STREAM_DATA_BLOCKED:
+                return new Frame.StreamDataBlocked(VarInt.read(in), VarInt.read(in));
+            case Frame.TYPE_PATH_CHALLENGE:
+                need(in, 8, "PATH_CHALLENGE");
+                return new Frame.PathChallenge(in.getLong());
+            case Frame.TYPE_PATH_RESPONSE:
+                need(in, 8, "PATH_RESPONSE");
+                return new Frame.PathResponse(in.getLong());
+            case Frame.TYPE_CONNECTION_CLOSE:
+                return decodeClose(in);
+            case Frame.TYPE_DATAGRAM:
+                return new Frame.Datagram(take(in, in.remaining()), false);
+            case Frame.TYPE_DATAGRAM_LEN:
+                return new Frame.Datagram(take(in, length(in, "DATAGRAM")), true);
+            default:
+                if ((type & 0xf8) == Frame.TYPE_STREAM) {
+                    return decodeStream(in, type);
+                }
+                throw new WireFormatException("unknown frame type 0x" + Integer.toHexString(type));
+        }
+    }
+
+    private static Frame decodeStream(ByteBuffer in, int type) throws WireFormatException {
+        long streamId = VarInt.read(in);
+        long offset = (type & 0x04) != 0 ? VarInt.read(in) : 0;
+        boolean explicitLength = (type & 0x02) != 0;
+        int length = explicitLength ? length(in, "STREAM") : in.remaining();
+        if (offset + length > VarInt.MAX) {
+            throw new WireFormatException("STREAM data beyond the largest offset");
+        }
+        return new Frame.Stream(streamId, offset, (type & 0x01) != 0, take(in, length), explicitLength);
+    }
+
+    private static Frame decodeAck(ByteBuffer in) throws WireFormatException {
+        long largest = VarInt.read(in);
+        long delay = VarInt.read(in);
+        long extraRanges = VarInt.read(in);
+        if (extraRanges >= Frame.Ack.MAX_RANGES) {
+            throw new WireFormatException("ACK with " + (extraRanges + 1) + " ranges; at most "
+                    + Frame.Ack.MAX_RANGES + " are allowed");
+        }
+        long[] ranges = new long[(int) (extraRanges + 1) * 2];
+        long firstRange = VarInt.read(in);
+        if (firstRange > largest) {
+            throw new WireFormatException("ACK first range below packet number 0");
+        }
+        ranges[0] = largest;
+        ranges[1] = largest - firstRange;
+        for (int i = 2; i < ranges.length; i += 2) {
+            long gap = VarInt.read(in);
+            long range = VarInt.read(in);
+            long next = ranges[i - 1] - gap - 2;
+            if (next < 0 || range > next) {
+                throw new WireFormatException("ACK range below packet number 0");
+            }
+            ranges[i] = next;
+            ranges[i + 1] = next - range;
+        }
+        return new Frame.Ack(delay, ranges);
+    }
+
+    private static Frame decodeClose(ByteBuffer in) throws WireFormatException {
+        long code = VarInt.read(in);
+        int length = length(in, "CONNECTION_CLOSE");
+        if (length > Frame.MAX_REASON_BYTES) {
+            throw new WireFormatException("CONNECTION_CLOSE reason of " + length + " bytes; at most "
+                    + Frame.MAX_REASON_BYTES + " are allowed");
+        }
+        ByteBuffer bytes = take(in, length);
+        try {
+            String reason = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(bytes).toString();
+            return new Frame.ConnectionClose(code, reason);
+        } catch (CharacterCodingException e) {
+            throw new WireFormatException("CONNECTION_CLOSE reason is not valid UTF-8");
+        }
+    }
+
+    private static int length(ByteBuffer in, String frame) throws WireFormatException {
+        long length = VarInt.read(in);
+        if (length > in.remaining()) {
+            throw new WireFormatException(frame + " length " + length + " exceeds the " + in.remaining()
+                    + " bytes left in the packet");
+        }
+        return (int) length;
+    }
+
+    private static void need(ByteBuffer in, int n, String frame) throws WireFormatException {
+        if (in.remaining() < n) {
+            throw new WireFormatException("truncated " + frame);
+        }
+    }
+
+    private static ByteBuffer take(ByteBuffer in, int n) {
+        ByteBuffer slice = in.slice();
+        slice.limit(n);
+        in.position(in.position() + n);
+        return slice.asReadOnlyBuffer();
+    }
+}

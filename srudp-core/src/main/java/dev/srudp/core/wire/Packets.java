@@ -1,0 +1,184 @@
+package dev.srudp.core.wire;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The packet layouts on the UDP socket (docs/protocol.md, "Packets"). The first byte tells every
+ * kind of datagram apart, so srudp shares its socket with STUN as RFC 7983 arranges:
+ *
+ * <pre>
+ *   0x00-0x03  STUN (RFC 7983, section 7: "If the value of the first byte is 0 or 1, then the
+ *              packet is STUN"; srudp keeps 0-3 free for it)
+ *   0xC1       HANDSHAKE_INIT_IK    Noise IK message 1
+ *   0xC2       HANDSHAKE_INIT_XX    Noise XX message 1
+ *   0xC3       HANDSHAKE_RESPONSE   Noise message 2
+ *   0xC4       HANDSHAKE_FINISH     Noise XX message 3
+ *   0xC5       HANDSHAKE_REJECT     unauthenticated refusal of a first message
+ *   0xC6       COOKIE               reserved: stateless cookie reply under load
+ *   0xC7       PROBE                reserved: hole-punching probe before a handshake
+ *   0xD0-0xD1  DATA                 protected packet; the low bit is the key phase
+ *   anything else is dropped
+ * </pre>
+ *
+ * Handshake packets (all multi-byte integers big-endian):
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |   Type (8)    |  Version (8)  |                               |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+  Receiver Connection ID (64)  +
+ *  |            (RESPONSE, FINISH and REJECT only)                 |
+ *  +                               +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                               |                               |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+   Sender Connection ID (64)   +
+ *  |             (INIT, RESPONSE and FINISH)                       |
+ *  +                               +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                               |   Noise message (..)         ...
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * </pre>
+ *
+ * DATA packets:
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |1 1 0 1 0 0 0 K|                                               |
+ *  +-+-+-+-+-+-+-+-+     Destination Connection ID (64)            +
+ *  |                                               |               |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+               +
+ *  |                    Packet Number (64)                         |
+ *  +                                               +-+-+-+-+-+-+-+-+
+ *  |                                               |               |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+               +
+ *  |            AEAD ciphertext of the frames, then a 16-byte tag ...
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * </pre>
+ * The 17 header bytes are the AEAD's associated data; the packet number is its nonce.
+ */
+public final class Packets {
+    /** The protocol version this implementation speaks. */
+    public static final int VERSION_1 = 1;
+
+    public static final int TYPE_INIT_IK = 0xC1;
+    public static final int TYPE_INIT_XX = 0xC2;
+    public static final int TYPE_RESPONSE = 0xC3;
+    public static final int TYPE_FINISH = 0xC4;
+    public static final int TYPE_REJECT = 0xC5;
+    public static final int TYPE_COOKIE = 0xC6;
+    public static final int TYPE_PROBE = 0xC7;
+    public static final int TYPE_DATA = 0xD0;
+
+    public static final int CID_LENGTH = 8;
+    /** Type, version, sender connection ID. */
+    public static final int INIT_HEADER_LENGTH = 2 + CID_LENGTH;
+    /** Type, version, receiver and sender connection IDs. */
+    public static final int RESPONSE_HEADER_LENGTH = 2 + 2 * CID_LENGTH;
+    /** Type, destination connection ID, packet number. */
+    public static final int DATA_HEADER_LENGTH = 1 + CID_LENGTH + 8;
+    /** The AEAD tag that follows every DATA packet's ciphertext. */
+    public static final int TAG_LENGTH = 16;
+
+    /** REJECT reason: the first message could not be decrypted (an IK initiator used an old key). */
+    public static final int REJECT_UNKNOWN_KEY = 1;
+    /** REJECT reason: the version is not supported; the supported versions follow. */
+    public static final int REJECT_VERSION = 2;
+    /** REJECT reason: the responder is at its connection limit or refuses new connections. */
+    public static final int REJECT_BUSY = 3;
+
+    private Packets() {
+    }
+
+    /** What the first byte of a datagram says it is. */
+    public enum Kind {
+        STUN, INIT_IK, INIT_XX, RESPONSE, FINISH, REJECT, COOKIE, PROBE, DATA, UNKNOWN
+    }
+
+    /** Classifies a datagram by its first byte. */
+    public static Kind kind(int firstByte) {
+        int b = firstByte & 0xff;
+        if (b <= 0x03) {
+            return Kind.STUN;
+        }
+        return switch (b) {
+            case TYPE_INIT_IK -> Kind.INIT_IK;
+            case TYPE_INIT_XX -> Kind.INIT_XX;
+            case TYPE_RESPONSE -> Kind.RESPONSE;
+            case TYPE_FINISH -> Kind.FINISH;
+            case TYPE_REJECT -> Kind.REJECT;
+            case TYPE_COOKIE -> Kind.COOKIE;
+            case TYPE_PROBE -> Kind.PROBE;
+            case TYPE_DATA, TYPE_DATA | 1 -> Kind.DATA;
+            default -> Kind.UNKNOWN;
+        };
+    }
+
+    /**
+     * A handshake packet: INIT (receiver ID 0, not on the wire), RESPONSE or FINISH.
+     *
+     * @param noiseMessage the Noise handshake message (a view of the datagram)
+     */
+    public record Handshake(int type, int version, long receiverId, long senderId, ByteBuffer noiseMessage) {
+
+        /** Writes the packet. */
+        public void encode(ByteBuffer out) {
+            out.put((byte) type).put((byte) version);
+            if (type != TYPE_INIT_IK && type != TYPE_INIT_XX) {
+                out.putLong(receiverId);
+            }
+            out.putLong(senderId);
+            out.put(noiseMessage.duplicate());
+        }
+
+        /** Reads an INIT, RESPONSE or FINISH packet. */
+        public static Handshake decode(ByteBuffer in) throws WireFormatException {
+            int type = in.remaining() > 0 ? in.get(in.position()) & 0xff : -1;
+            boolean init = type == TYPE_INIT_IK || type == TYPE_INIT_XX;
+            if (!init && type != TYPE_RESPONSE && type != TYPE_FINISH) {
+                throw new WireFormatException("not a handshake packet");
+            }
+            int header = init ? INIT_HEADER_LENGTH : RESPONSE_HEADER_LENGTH;
+            if (in.remaining() < header) {
+                throw new WireFormatException("truncated handshake packet: " + in.remaining() + " bytes");
+            }
+            in.get();
+            int version = in.get() & 0xff;
+            long receiver = init ? 0 : in.getLong();
+            long sender = in.getLong();
+            return new Handshake(type, version, receiver, sender, in.slice().asReadOnlyBuffer());
+        }
+    }
+
+    /**
+     * A refusal of a first message. It is not authenticated, so it only ever hastens what a
+     * timeout would also do: fall back to XX, or report a version mismatch.
+     *
+     * <pre>
+     *  Type (8) = 0xC5, Version (8), Receiver Connection ID (64), Reason (8),
+     *  Supported Version Count (8), Supported Versions (8) ...
+     * </pre>
+     */
+    public record Reject(int version, long receiverId, int reason, byte[] supportedVersions) {
+
+        public void encode(ByteBuffer out) {
+            out.put((byte) TYPE_REJECT).put((byte) version).putLong(receiverId).put((byte) reason)
+                    .put((byte) supportedVersions.length).put(supportedVersions);
+        }
+
+        public static Reject decode(ByteBuffer in) throws WireFormatException {
+            if (in.remaining() < 12 || (in.get(in.position()) & 0xff) != TYPE_REJECT) {
+                throw new WireFormatException("truncated or not a REJECT packet");
+            }
+            in.get();
+            int version = in.get() & 0xff;
+            long receiver = in.getLong();
+            int reason = in.get() & 0xff;
+            int count = in.get() & 0xff;
+            if (in.remaining() < count) {
+                throw new WireFormatException("REJECT lists " + count + " versions but carries " + in.remaining());
+            }
+            byte[] versions = new byte[count];
+            in.get(versions);
+            return new Reject(version, receiver, reason, versions);
+        }
+    }
+}
