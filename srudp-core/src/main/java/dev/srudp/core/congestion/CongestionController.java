@@ -1,0 +1,32 @@
+package dev.srudp.core.congestion;
+
+/**
+ * Decides how many bytes may be in flight. The loss detector reports every sent, acknowledged and
+ * lost packet; the controller answers with a window. Implementations are loop-owned and take time
+ * as an argument.
+ */
+public interface CongestionController {
+
+    /** A packet of {@code bytes} counted in flight was sent. */
+    void onPacketSent(long nowNanos, int bytes);
+
+    /** A packet sent at {@code sentNanos} was acknowledged. */
+    void onPacketAcked(long nowNanos, long sentNanos, int bytes, long smoothedRttNanos);
+
+    /** Packets were declared lost; {@code largestLostSentNanos} is when the newest of them was sent. */
+    void onPacketsLost(long nowNanos, long largestLostSentNanos, long lostBytes);
+
+    /** Bytes in flight that the controller forgot (packets abandoned without ACK or loss). */
+    void onPacketDiscarded(int bytes);
+
+    /** The congestion window in bytes. */
+    long windowBytes();
+
+    /** Bytes currently counted in flight. */
+    long bytesInFlight();
+
+    /** Whether a packet of {@code bytes} may be sent now. */
+    default boolean canSend(int bytes) {
+        return bytesInFlight() + bytes <= windowBytes();
+    }
+}

@@ -1,0 +1,1399 @@
+package dev.srudp.core.connection;
+
+import dev.srudp.AuthenticationException;
+import dev.srudp.ConnectionClosedException;
+import dev.srudp.ConnectionStats;
+import dev.srudp.ConnectionTimeoutException;
+import dev.srudp.ErrorCodes;
+import dev.srudp.PeerId;
+import dev.srudp.StreamResetException;
+import dev.srudp.VersionMismatchException;
+import dev.srudp.core.congestion.CongestionController;
+import dev.srudp.core.congestion.NewReno;
+import dev.srudp.core.crypto.HandshakeException;
+import dev.srudp.core.crypto.NoiseCipher;
+import dev.srudp.core.crypto.NoiseHandshake;
+import dev.srudp.core.crypto.NoisePattern;
+import dev.srudp.core.crypto.PacketProtection;
+import dev.srudp.core.crypto.ReplayWindow;
+import dev.srudp.core.crypto.StaticKeyCertificate;
+import dev.srudp.core.crypto.TransportKeys;
+import dev.srudp.core.net.Engine;
+import dev.srudp.core.recovery.AckTracker;
+import dev.srudp.core.recovery.LossRecovery;
+import dev.srudp.core.recovery.RttEstimator;
+import dev.srudp.core.recovery.SentPacket;
+import dev.srudp.core.stream.ReceiveBuffer;
+import dev.srudp.core.stream.SendBuffer;
+import dev.srudp.core.stream.StreamState;
+import dev.srudp.core.wire.Frame;
+import dev.srudp.core.wire.FrameCodec;
+import dev.srudp.core.wire.HandshakePayload;
+import dev.srudp.core.wire.Packets;
+import dev.srudp.core.wire.VarInt;
+import dev.srudp.core.wire.WireFormatException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One connection's protocol state machine: handshake, packet protection, frames, streams, loss
+ * recovery and timers. Sans-I/O and single-threaded: only the {@link EndpointCore} that owns it
+ * calls it, from the endpoint's loop; application threads reach it through commands.
+ */
+public final class ConnectionCore implements LossRecovery.Listener {
+    /** The first handshake retransmission; it doubles with every attempt. */
+    static final long INITIAL_HANDSHAKE_RETRANSMIT_NANOS = 250_000_000L;
+    /** Datagrams held for the application before the oldest is dropped. */
+    static final int MAX_QUEUED_DATAGRAMS = 256;
+
+    private final EndpointCore endpoint;
+    private final EndpointContext ctx;
+    private final boolean initiator;
+    private final long localCid;
+    private long remoteCid;
+    private InetSocketAddress localAddress;
+    private InetSocketAddress remoteAddress;
+    private ConnectionState state;
+    private final int maxUdpPayload;
+
+    // ---- handshake
+    private NoiseHandshake handshake;
+    private final PeerId expectedPeer;
+    private byte[] pinnedStaticKey;
+    private byte[] handshakePacket;
+    private boolean handshakePacketDue;
+    private long handshakeRetransmitAtNanos = Long.MAX_VALUE;
+    private long handshakeRetransmitIntervalNanos = INITIAL_HANDSHAKE_RETRANSMIT_NANOS;
+    private final long handshakeDeadlineNanos;
+    private boolean peerConfirmed;
+    private CompletableFuture<ConnectionHandle> connectFuture;
+    private String handshakeHint;
+
+    // ---- established
+    private PeerId peer;
+    private byte[] remoteStaticKey;
+    private HandshakePayload peerParams;
+    private PacketProtection sealer;
+    private PacketProtection opener;
+    private final ReplayWindow replay = new ReplayWindow();
+    private long nextPacketNumber;
+    private final RttEstimator rtt = new RttEstimator();
+    private final CongestionController congestion;
+    private LossRecovery recovery;
+    private final AckTracker acks = new AckTracker();
+    private int probesDue;
+    private boolean pingDue;
+    private long lastReceivedNanos;
+    private long lastAckElicitingSentNanos;
+    private long idleTimeoutNanos;
+    private final long keepAliveNanos;
+
+    // ---- streams and flow control
+    private final Map<Long, StreamState> streams = new HashMap<>();
+    private final ArrayDeque<StreamState> sendQueue = new ArrayDeque<>();
+    private final ArrayDeque<StreamState> pendingOpen = new ArrayDeque<>();
+    private final ArrayDeque<StreamState> controlQueue = new ArrayDeque<>();
+    private long nextLocalStreamIndex;
+    private long nextPeerStreamIndex;
+    private long peerMaxStreams;
+    private long localMaxStreams;
+    private long closedPeerStreams;
+    private boolean maxStreamsDue;
+    private long peerMaxData;
+    private long newBytesSent;
+    private long localMaxData;
+    private long receivedBytes;
+    private long consumedBytes;
+    private boolean maxDataDue;
+    private final ArrayDeque<byte[]> outgoingDatagrams = new ArrayDeque<>();
+    private final ArrayDeque<Long> pathResponses = new ArrayDeque<>();
+
+    // ---- closing
+    private boolean closeRequested;
+    private long closeDeadlineNanos = Long.MAX_VALUE;
+    private final List<CompletableFuture<Void>> closeFutures = new ArrayList<>();
+    private Frame.ConnectionClose closeFrame;
+    private boolean closeFrameDue;
+    private long closingEndsNanos = Long.MAX_VALUE;
+    private ConnectionClosedException closeCause;
+
+    // ---- the application's view
+    private final ConnectionHandle handle;
+    private final SendBuffer.Chunk chunk = new SendBuffer.Chunk();
+
+    // ---- statistics
+    private long bytesSent;
+    private long bytesReceived;
+    private long packetsSent;
+    private long packetsReceived;
+    private long packetsDropped;
+    private long retransmissions;
+
+    private ConnectionCore(EndpointCore endpoint, boolean initiator, long localCid, InetSocketAddress local,
+            InetSocketAddress remote, PeerId expectedPeer, long nowNanos) {
+        this.endpoint = endpoint;
+        this.ctx = endpoint.context();
+        this.initiator = initiator;
+        this.localCid = localCid;
+        this.localAddress = local;
+        this.remoteAddress = remote;
+        this.expectedPeer = expectedPeer;
+        this.maxUdpPayload = ctx.config.maxUdpPayload();
+        this.congestion = new NewReno(maxUdpPayload);
+        this.handshakeDeadlineNanos = nowNanos + ctx.config.handshakeTimeout().toNanos();
+        this.keepAliveNanos = ctx.config.keepAliveInterval().toNanos();
+        this.idleTimeoutNanos = ctx.config.idleTimeout().toNanos();
+        this.localMaxData = ctx.config.connectionReceiveWindow();
+        this.localMaxStreams = ctx.config.maxStreamsPerConnection();
+        this.lastReceivedNanos = nowNanos;
+        this.handle = new ConnectionHandle(this, endpoint);
+    }
+
+    // ================================================================ creation
+
+    /** Starts a connection as initiator: IK when {@code pinnedStaticKey} is known, XX otherwise. */
+    static ConnectionCore initiate(EndpointCore endpoint, long localCid, InetSocketAddress local,
+            InetSocketAddress remote, PeerId expectedPeer, byte[] pinnedStaticKey, long nowNanos,
+            CompletableFuture<ConnectionHandle> future) {
+        ConnectionCore c = new ConnectionCore(endpoint, true, localCid, local, remote, expectedPeer, nowNanos);
+        c.state = ConnectionState.INITIATING;
+        c.connectFuture = future;
+        c.pinnedStaticKey = pinnedStaticKey;
+        c.ctx.listener.handshakeStarted(remote, true);
+        c.startInitiation(nowNanos);
+        return c;
+    }
+
+    private void startInitiation(long nowNanos) {
+        NoisePattern pattern = pinnedStaticKey != null ? NoisePattern.IK : NoisePattern.XX;
+        handshake = NoiseHandshake.initiator(pattern, NoiseCipher.AESGCM, EndpointContext.PROLOGUE, ctx.staticKey,
+                null, pinnedStaticKey, ctx.random);
+        byte[] payload = pattern == NoisePattern.IK
+                ? localParams().withTimestamp(endpoint.nextTimestamp()).encode()
+                : new byte[0];
+        byte[] message;
+        try {
+            message = handshake.writeMessage(payload);
+        } catch (HandshakeException e) {
+            fail(new AuthenticationException("cannot start the handshake: " + e.getMessage()), nowNanos);
+            return;
+        }
+        int type = pattern == NoisePattern.IK ? Packets.TYPE_INIT_IK : Packets.TYPE_INIT_XX;
+        setHandshakePacket(new Packets.Handshake(type, Packets.VERSION_1, 0, localCid, ByteBuffer.wrap(message)),
+                nowNanos);
+    }
+
+    /**
+     * Handles a first message addressed to this endpoint: returns the responder connection, or null
+     * when the message is refused (the reason is reported to the listener).
+     */
+    static ConnectionCore respond(EndpointCore endpoint, long localCid, InetSocketAddress local,
+            InetSocketAddress remote, NoiseHandshake responderHandshake, Packets.Handshake init,
+            HandshakePayload initiatorPayload, long nowNanos) {
+        ConnectionCore c = new ConnectionCore(endpoint, false, localCid, local, remote, null, nowNanos);
+        c.remoteCid = init.senderId();
+        c.handshake = responderHandshake;
+        c.ctx.listener.handshakeStarted(remote, false);
+        boolean ik = responderHandshake.pattern() == NoisePattern.IK;
+        if (ik) {
+            c.acceptPeer(initiatorPayload, responderHandshake.remoteStaticKey());
+        }
+        byte[] message;
+        try {
+            message = responderHandshake.writeMessage(c.localParams().encode());
+        } catch (HandshakeException e) {
+            return null;
+        }
+        c.setHandshakePacket(new Packets.Handshake(Packets.TYPE_RESPONSE, Packets.VERSION_1, c.remoteCid, localCid,
+                ByteBuffer.wrap(message)), nowNanos);
+        // the responder never retransmits on its own: a repeated first message asks for it
+        c.handshakeRetransmitAtNanos = Long.MAX_VALUE;
+        if (ik) {
+            c.installKeys(nowNanos);
+            c.state = ConnectionState.AWAITING_CONFIRMATION;
+        } else {
+            c.state = ConnectionState.AWAITING_FINISH;
+        }
+        return c;
+    }
+
+    private HandshakePayload localParams() {
+        return new HandshakePayload(ctx.certificate.encode(), null,
+                ctx.config.idleTimeout().toMillis(), localMaxData, ctx.config.streamReceiveWindow(), localMaxStreams,
+                maxDatagramPayload(), maxUdpPayload);
+    }
+
+    private int maxDatagramPayload() {
+        return maxUdpPayload - Packets.DATA_HEADER_LENGTH - Packets.TAG_LENGTH - 1 - 16;
+    }
+
+    private void setHandshakePacket(Packets.Handshake packet, long nowNanos) {
+        ByteBuffer buf = ByteBuffer.allocate(Packets.RESPONSE_HEADER_LENGTH + packet.noiseMessage().remaining());
+        packet.encode(buf);
+        handshakePacket = Arrays.copyOf(buf.array(), buf.position());
+        handshakePacketDue = true;
+        handshakeRetransmitIntervalNanos = INITIAL_HANDSHAKE_RETRANSMIT_NANOS;
+        handshakeRetransmitAtNanos = nowNanos + handshakeRetransmitIntervalNanos;
+    }
+
+    /** Checks the peer's certificate against the Noise-authenticated static key and records it. */
+    private void acceptPeer(HandshakePayload payload, byte[] noiseStaticKey) {
+        StaticKeyCertificate cert = StaticKeyCertificate.decode(payload.certificate());
+        this.peer = PeerId.of(cert.identityKey());
+        this.remoteStaticKey = noiseStaticKey;
+        this.peerParams = payload;
+    }
+
+    /** Validates a certificate; returns an error message or null when it is good. */
+    static String checkCertificate(HandshakePayload payload, byte[] noiseStaticKey) {
+        if (payload.certificate() == null) {
+            return "the peer sent no key certificate";
+        }
+        StaticKeyCertificate cert = StaticKeyCertificate.decode(payload.certificate());
+        if (!Arrays.equals(cert.staticKey(), noiseStaticKey)) {
+            return "the peer's certificate is for another handshake key";
+        }
+        if (!cert.isValid()) {
+            return "the peer's key certificate has an invalid signature";
+        }
+        return null;
+    }
+
+    private void installKeys(long nowNanos) {
+        TransportKeys keys = handshake.split();
+        sealer = new PacketProtection(keys.cipher(), keys.sendKey());
+        opener = new PacketProtection(keys.cipher(), keys.receiveKey());
+        peerMaxData = peerParams.initialMaxData();
+        peerMaxStreams = peerParams.initialMaxStreams();
+        long peerIdle = peerParams.maxIdleTimeoutMs();
+        if (peerIdle > 0) {
+            idleTimeoutNanos = Math.min(idleTimeoutNanos, Duration.ofMillis(peerIdle).toNanos());
+        }
+        recovery = new LossRecovery(rtt, congestion, AckTracker.MAX_ACK_DELAY_NANOS);
+        lastReceivedNanos = nowNanos;
+        handshake = null;
+    }
+
+    // ================================================================ handshake packets
+
+    /** A RESPONSE (for an initiator) or FINISH (for an XX responder) or a repeated INIT. */
+    void onHandshakePacket(long nowNanos, InetSocketAddress local, InetSocketAddress from, Packets.Handshake packet) {
+        int type = packet.type();
+        if (type == Packets.TYPE_INIT_IK || type == Packets.TYPE_INIT_XX) {
+            // the initiator did not get our response: send it again (never a new handshake)
+            if (state == ConnectionState.AWAITING_FINISH || state == ConnectionState.AWAITING_CONFIRMATION) {
+                handshakePacketDue = true;
+            }
+            return;
+        }
+        if (type == Packets.TYPE_RESPONSE && state == ConnectionState.INITIATING) {
+            onResponse(nowNanos, local, from, packet);
+        } else if (type == Packets.TYPE_FINISH && state == ConnectionState.AWAITING_FINISH) {
+            onFinish(nowNanos, from, packet);
+        } else if (type == Packets.TYPE_FINISH && state == ConnectionState.ESTABLISHED && !initiator) {
+            // our first packet after FINISH was lost: an ACK-eliciting packet confirms again
+            pingDue = true;
+        } else {
+            drop(from, "unexpected handshake packet");
+        }
+    }
+
+    private void onResponse(long nowNanos, InetSocketAddress local, InetSocketAddress from, Packets.Handshake packet) {
+        byte[] payloadBytes;
+        try {
+            payloadBytes = handshake.readMessage(bytes(packet.noiseMessage()));
+        } catch (HandshakeException e) {
+            // an attacker's forgery must not end a handshake that the real peer may still answer
+            drop(from, "handshake response failed authentication");
+            restartHandshakeState(nowNanos);
+            return;
+        }
+        HandshakePayload payload;
+        try {
+            payload = HandshakePayload.decode(payloadBytes);
+        } catch (WireFormatException e) {
+            fail(new AuthenticationException("malformed handshake payload from " + from + ": " + e.getMessage()),
+                    nowNanos);
+            return;
+        }
+        byte[] noiseStatic = handshake.remoteStaticKey();
+        String problem = checkCertificate(payload, noiseStatic);
+        if (problem != null) {
+            fail(new AuthenticationException(problem), nowNanos);
+            return;
+        }
+        acceptPeer(payload, noiseStatic);
+        if (expectedPeer != null && !expectedPeer.equals(peer)) {
+            fail(new AuthenticationException("expected peer " + expectedPeer + " but " + from + " proved identity "
+                    + peer), nowNanos);
+            return;
+        }
+        if (peer.equals(ctx.localId)) {
+            fail(new AuthenticationException("the handshake reached this endpoint itself (reflected packets)"),
+                    nowNanos);
+            return;
+        }
+        remoteCid = packet.senderId();
+        remoteAddress = from;
+        localAddress = local;
+        if (handshake.pattern() == NoisePattern.XX) {
+            byte[] message;
+            try {
+                message = handshake.writeMessage(localParams().encode());
+            } catch (HandshakeException e) {
+                fail(new AuthenticationException("handshake failed: " + e.getMessage()), nowNanos);
+                return;
+            }
+            setHandshakePacket(new Packets.Handshake(Packets.TYPE_FINISH, Packets.VERSION_1, remoteCid, localCid,
+                    ByteBuffer.wrap(message)), nowNanos);
+        } else {
+            handshakePacket = null;
+            handshakePacketDue = false;
+            handshakeRetransmitAtNanos = Long.MAX_VALUE;
+        }
+        installKeys(nowNanos);
+        // the first protected packet confirms the handshake to the responder
+        pingDue = true;
+        establish(nowNanos);
+    }
+
+    /**
+     * After a forged or corrupted response, a Noise handshake object is spent; the initiator starts
+     * over with a fresh one, which the real responder's answer to the retransmission will match.
+     */
+    private void restartHandshakeState(long nowNanos) {
+        long retransmitAt = handshakeRetransmitAtNanos;
+        startInitiation(nowNanos);
+        handshakePacketDue = false;
+        handshakeRetransmitAtNanos = Math.min(retransmitAt, nowNanos + INITIAL_HANDSHAKE_RETRANSMIT_NANOS);
+    }
+
+    private void onFinish(long nowNanos, InetSocketAddress from, Packets.Handshake packet) {
+        byte[] payloadBytes;
+        HandshakePayload payload;
+        try {
+            payloadBytes = handshake.readMessage(bytes(packet.noiseMessage()));
+            payload = HandshakePayload.decode(payloadBytes);
+        } catch (HandshakeException | WireFormatException e) {
+            drop(from, "handshake finish failed: " + e.getMessage());
+            endpoint.discard(this, nowNanos);
+            state = ConnectionState.CLOSED;
+            return;
+        }
+        byte[] noiseStatic = handshake.remoteStaticKey();
+        String problem = checkCertificate(payload, noiseStatic);
+        PeerId claimed = problem == null ? PeerId.of(StaticKeyCertificate.decode(payload.certificate()).identityKey())
+                : null;
+        if (problem == null && claimed.equals(ctx.localId)) {
+            problem = "the handshake came from this endpoint itself (reflected packets)";
+        }
+        if (problem == null && !ctx.config.acceptPolicy().admits(claimed)) {
+            problem = "peer " + claimed + " is not admitted by this endpoint's policy";
+        }
+        acceptPeer(payload, noiseStatic);
+        installKeys(nowNanos);
+        handshakePacket = null;
+        handshakePacketDue = false;
+        if (problem != null) {
+            ctx.listener.handshakeFailed(from, problem);
+            abortInternal(ErrorCodes.AUTHENTICATION_FAILED, "connection refused", nowNanos, null);
+            return;
+        }
+        pingDue = true;
+        establish(nowNanos);
+    }
+
+    /** The peer refused our first message (unauthenticated: only a hint). */
+    void onReject(long nowNanos, Packets.Reject reject) {
+        if (state != ConnectionState.INITIATING) {
+            return;
+        }
+        switch (reject.reason()) {
+            case Packets.REJECT_UNKNOWN_KEY -> {
+                if (handshake != null && handshake.pattern() == NoisePattern.IK) {
+                    // the pinned key is stale: fall back to XX, still insisting on the same identity
+                    endpoint.forgetPinned(this, pinnedStaticKey);
+                    pinnedStaticKey = null;
+                    handshakeHint = "the peer's pinned handshake key was refused; retried with XX";
+                    startInitiation(nowNanos);
+                }
+            }
+            case Packets.REJECT_VERSION -> fail(new VersionMismatchException("the peer at " + remoteAddress
+                    + " does not speak srudp version " + Packets.VERSION_1 + "; it supports "
+                    + versions(reject.supportedVersions())), nowNanos);
+            case Packets.REJECT_BUSY -> handshakeHint = "the peer reported it is at its connection limit";
+            default -> handshakeHint = "the peer refused the handshake (reason " + reject.reason() + ")";
+        }
+    }
+
+    private static String versions(byte[] list) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : list) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(b & 0xff);
+        }
+        return sb.length() == 0 ? "none" : sb.toString();
+    }
+
+    private void establish(long nowNanos) {
+        state = ConnectionState.ESTABLISHED;
+        ctx.listener.handshakeCompleted(peer, remoteAddress, initiator);
+        if (initiator) {
+            CompletableFuture<ConnectionHandle> f = connectFuture;
+            connectFuture = null;
+            if (f != null) {
+                ctx.callbacks.execute(() -> f.complete(handle));
+            }
+        } else {
+            endpoint.deliverAccepted(this);
+        }
+    }
+
+    /** Lets a simultaneous open finish here: this responder connection satisfies our own connect. */
+    void adoptConnectFuture(CompletableFuture<ConnectionHandle> future) {
+        this.connectFuture = future;
+    }
+
+    CompletableFuture<ConnectionHandle> takeConnectFuture() {
+        CompletableFuture<ConnectionHandle> f = connectFuture;
+        connectFuture = null;
+        return f;
+    }
+
+    // ================================================================ receiving data
+
+    /** A DATA packet whose destination connection ID is ours. */
+    void onDataPacket(long nowNanos, InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram) {
+        if (opener == null || state == ConnectionState.CLOSED) {
+            drop(from, "no keys yet");
+            return;
+        }
+        int length = datagram.remaining();
+        if (length < Packets.DATA_HEADER_LENGTH + Packets.TAG_LENGTH) {
+            drop(from, "truncated");
+            return;
+        }
+        int start = datagram.position();
+        if ((datagram.get(start) & 1) != 0) {
+            drop(from, "unknown key phase");
+            return;
+        }
+        long pn = datagram.getLong(start + 1 + Packets.CID_LENGTH);
+        if (pn < 0 || !replay.isFresh(pn)) {
+            drop(from, "replayed");
+            return;
+        }
+        byte[] buf;
+        int offset;
+        if (datagram.hasArray()) {
+            buf = datagram.array();
+            offset = datagram.arrayOffset() + start;
+        } else {
+            buf = new byte[length];
+            datagram.duplicate().get(buf);
+            offset = 0;
+        }
+        int plaintextLength = opener.open(pn, buf, offset, Packets.DATA_HEADER_LENGTH, length);
+        if (plaintextLength < 0) {
+            drop(from, "authentication failed");
+            return;
+        }
+        replay.markSeen(pn);
+        packetsReceived++;
+        bytesReceived += length;
+        lastReceivedNanos = nowNanos;
+        if (!from.equals(remoteAddress) && pn == replay.highestSeen()) {
+            InetSocketAddress old = remoteAddress;
+            remoteAddress = from;
+            localAddress = local;
+            ctx.listener.pathChanged(peer, old, from);
+        }
+        if (state == ConnectionState.AWAITING_CONFIRMATION) {
+            handshakePacket = null;
+            handshakePacketDue = false;
+            establish(nowNanos);
+        }
+        if (initiator && !peerConfirmed) {
+            peerConfirmed = true;
+            handshakePacket = null;
+            handshakePacketDue = false;
+            handshakeRetransmitAtNanos = Long.MAX_VALUE;
+        }
+        ByteBuffer frames = ByteBuffer.wrap(buf, offset + Packets.DATA_HEADER_LENGTH, plaintextLength).slice();
+        boolean ackEliciting = false;
+        try {
+            while (frames.hasRemaining() && !state.isClosingOrClosed()) {
+                Frame frame = FrameCodec.decode(frames);
+                ackEliciting |= frame.isAckEliciting();
+                onFrame(frame, nowNanos);
+            }
+        } catch (WireFormatException e) {
+            abortInternal(ErrorCodes.PROTOCOL_VIOLATION, "malformed frame: " + e.getMessage(), nowNanos, null);
+            return;
+        }
+        if (state == ConnectionState.CLOSING) {
+            // RFC 9000, section 10.2.1: an endpoint in the closing state "sends a packet containing
+            // a CONNECTION_CLOSE frame in response to any incoming packet"
+            closeFrameDue = true;
+        } else if (!state.isClosingOrClosed()) {
+            acks.onPacketReceived(pn, ackEliciting, nowNanos);
+        }
+    }
+
+    private void onFrame(Frame frame, long nowNanos) {
+        if (state == ConnectionState.DRAINING || state == ConnectionState.CLOSED) {
+            return;
+        }
+        if (frame instanceof Frame.Ack ack) {
+            if (!recovery.onAck(ack, nowNanos, nextPacketNumber - 1, this)) {
+                abortInternal(ErrorCodes.PROTOCOL_VIOLATION, "ACK of a packet never sent", nowNanos, null);
+            }
+        } else if (frame instanceof Frame.Stream s) {
+            onStreamFrame(s, nowNanos);
+        } else if (frame instanceof Frame.ResetStream r) {
+            onResetStream(r, nowNanos);
+        } else if (frame instanceof Frame.StopSending s) {
+            onStopSending(s, nowNanos);
+        } else if (frame instanceof Frame.MaxData m) {
+            peerMaxData = Math.max(peerMaxData, m.maximum());
+        } else if (frame instanceof Frame.MaxStreamData m) {
+            StreamState s = streams.get(m.streamId());
+            if (s != null) {
+                s.peerMaxStreamData = Math.max(s.peerMaxStreamData, m.maximum());
+                queueForSending(s);
+            }
+        } else if (frame instanceof Frame.MaxStreams m) {
+            peerMaxStreams = Math.max(peerMaxStreams, m.maximum());
+            openPendingStreams();
+        } else if (frame instanceof Frame.PathChallenge c) {
+            if (pathResponses.size() < 4) {
+                pathResponses.add(c.data());
+            }
+        } else if (frame instanceof Frame.ConnectionClose c) {
+            onConnectionClose(c, nowNanos);
+        } else if (frame instanceof Frame.Datagram d) {
+            endpoint.deliverDatagram(handle, bytes(d.data()));
+        }
+        // PING and PADDING only elicit an ACK; DATA_BLOCKED and STREAM_DATA_BLOCKED need no answer
+        // because credit is extended as the reader reads; a PATH_RESPONSE without a challenge is
+        // harmless
+    }
+
+    private void onStreamFrame(Frame.Stream s, long nowNanos) {
+        StreamState stream = streamForPeerFrame(s.streamId(), nowNanos);
+        if (stream == null) {
+            return;
+        }
+        ReceiveBuffer.Result result = stream.receive.receive(s.offset(), s.data(), s.fin(),
+                stream.advertisedMaxStreamData);
+        if (result == ReceiveBuffer.Result.FLOW_CONTROL_ERROR) {
+            abortInternal(ErrorCodes.FLOW_CONTROL_ERROR, "stream " + s.streamId() + " exceeded its limit", nowNanos,
+                    null);
+            return;
+        }
+        if (result == ReceiveBuffer.Result.FINAL_SIZE_ERROR) {
+            abortInternal(ErrorCodes.FINAL_SIZE_ERROR, "stream " + s.streamId() + " changed its final size",
+                    nowNanos, null);
+            return;
+        }
+        countReceived(stream, nowNanos);
+        releaseIfTerminal(stream);
+    }
+
+    private void countReceived(StreamState stream, long nowNanos) {
+        long highest = stream.receive.highestReceived();
+        if (highest > stream.receivedCounted) {
+            receivedBytes += highest - stream.receivedCounted;
+            stream.receivedCounted = highest;
+            if (receivedBytes > localMaxData) {
+                abortInternal(ErrorCodes.FLOW_CONTROL_ERROR, "the peer exceeded the connection's limit", nowNanos,
+                        null);
+            }
+        }
+    }
+
+    /** Finds or (for a new peer stream) creates the stream a frame refers to; null to ignore it. */
+    private StreamState streamForPeerFrame(long streamId, long nowNanos) {
+        StreamState stream = streams.get(streamId);
+        if (stream != null) {
+            return stream;
+        }
+        int localRole = initiator ? 0 : 1;
+        long index = StreamState.index(streamId);
+        if ((streamId & 2) != 0) {
+            abortInternal(ErrorCodes.STREAM_STATE_ERROR, "unidirectional streams are not supported", nowNanos, null);
+            return null;
+        }
+        if (StreamState.role(streamId) == localRole) {
+            if (index >= nextLocalStreamIndex) {
+                abortInternal(ErrorCodes.STREAM_STATE_ERROR, "frame for stream " + streamId + " not yet opened",
+                        nowNanos, null);
+            }
+            return null; // a stream of ours that is already finished
+        }
+        if (index < nextPeerStreamIndex) {
+            return null; // finished and forgotten
+        }
+        if (index >= localMaxStreams) {
+            abortInternal(ErrorCodes.STREAM_LIMIT_ERROR, "the peer opened more streams than allowed", nowNanos,
+                    null);
+            return null;
+        }
+        // RFC 9000, section 3.2: "Before a stream is created, all streams of the same type with
+        // lower-numbered stream IDs MUST be created." Streams are announced in order.
+        while (nextPeerStreamIndex <= index) {
+            long id = StreamState.streamId(nextPeerStreamIndex++, 1 - localRole);
+            StreamState created = newStream(id);
+            streams.put(id, created);
+            created.announced = true;
+            endpoint.deliverStream(handle, new StreamHandle(created, this, endpoint));
+            stream = created;
+        }
+        return stream;
+    }
+
+    StreamState newStream(long id) {
+        StreamState[] holder = new StreamState[1];
+        SendBuffer send = new SendBuffer(ctx.config.streamSendBuffer(),
+                () -> endpoint.execute(this, now -> queueForSending(holder[0])));
+        ReceiveBuffer receive = new ReceiveBuffer(ctx.config.streamReceiveWindow(),
+                () -> endpoint.execute(this, now -> onConsumed(holder[0])), ctx.callbacks);
+        long peerLimit = peerParams == null ? 0 : peerParams.initialMaxStreamData();
+        holder[0] = new StreamState(id, send, receive, peerLimit, ctx.config.streamReceiveWindow());
+        return holder[0];
+    }
+
+    private void onResetStream(Frame.ResetStream r, long nowNanos) {
+        StreamState stream = streamForPeerFrame(r.streamId(), nowNanos);
+        if (stream == null) {
+            return;
+        }
+        ReceiveBuffer.Result result = stream.receive.reset(r.finalSize(), new StreamResetException(
+                "the peer reset stream " + r.streamId() + " with code " + ErrorCodes.name(r.errorCode()),
+                r.errorCode()));
+        if (result != ReceiveBuffer.Result.OK) {
+            abortInternal(ErrorCodes.FINAL_SIZE_ERROR, "RESET_STREAM contradicts the final size", nowNanos, null);
+            return;
+        }
+        countReceived(stream, nowNanos);
+        releaseIfTerminal(stream);
+    }
+
+    private void onStopSending(Frame.StopSending s, long nowNanos) {
+        StreamState stream = streamForPeerFrame(s.streamId(), nowNanos);
+        if (stream == null) {
+            return;
+        }
+        // RFC 9000, section 3.5: "An endpoint that receives a STOP_SENDING frame MUST send a
+        // RESET_STREAM frame if the stream is in the "Ready" or "Send" state."
+        stream.send.fail(new StreamResetException("the peer stopped reading stream " + s.streamId()
+                + " (code " + ErrorCodes.name(s.errorCode()) + ")", s.errorCode()));
+        if (!stream.send.isFullyAcknowledged() && !stream.resetSent) {
+            stream.resetDue = true;
+            stream.resetCode = s.errorCode();
+            queueControl(stream);
+        }
+    }
+
+    private void onConnectionClose(Frame.ConnectionClose c, long nowNanos) {
+        String reason = c.reason().isEmpty() ? ErrorCodes.name(c.errorCode()) : c.reason();
+        ConnectionClosedException cause;
+        if (c.errorCode() == ErrorCodes.AUTHENTICATION_FAILED) {
+            cause = new AuthenticationException("the peer refused the connection: " + reason);
+        } else {
+            cause = new ConnectionClosedException("the peer closed the connection: " + reason
+                    + " (" + ErrorCodes.name(c.errorCode()) + ")", c.errorCode(), true);
+        }
+        enterTerminalPhase(ConnectionState.DRAINING, cause, nowNanos, true);
+    }
+
+    // ================================================================ LossRecovery.Listener
+
+    @Override
+    public void onAcked(SentPacket.Item item) {
+        switch (item.kind()) {
+            case STREAM -> {
+                StreamState s = streams.get(item.streamId());
+                if (s != null) {
+                    s.send.onAcked(item.offset(), item.length(), item.fin());
+                    releaseIfTerminal(s);
+                }
+            }
+            case RESET_STREAM -> {
+                StreamState s = streams.get(item.streamId());
+                if (s != null) {
+                    s.resetSent = true;
+                    s.resetDue = false;
+                    s.send.onAcked(0, 0, false);
+                    releaseIfTerminal(s);
+                }
+            }
+            case ACK -> acks.onAckAcknowledged(item.offset());
+            default -> {
+            }
+        }
+    }
+
+    @Override
+    public void onLost(SentPacket.Item item) {
+        switch (item.kind()) {
+            case STREAM -> {
+                StreamState s = streams.get(item.streamId());
+                if (s != null) {
+                    s.send.onLost(item.offset(), item.length(), item.fin());
+                    queueForSending(s);
+                }
+            }
+            case RESET_STREAM -> {
+                StreamState s = streams.get(item.streamId());
+                if (s != null && !s.resetDue) {
+                    s.resetDue = true;
+                    queueControl(s);
+                }
+            }
+            case STOP_SENDING -> {
+                StreamState s = streams.get(item.streamId());
+                if (s != null && !s.receive.isFinalSizeKnown()) {
+                    s.stopSendingDue = true;
+                    queueControl(s);
+                }
+            }
+            case MAX_STREAM_DATA -> {
+                StreamState s = streams.get(item.streamId());
+                if (s != null && !s.receive.isFinalSizeKnown()) {
+                    s.maxStreamDataDue = true;
+                    queueControl(s);
+                }
+            }
+            case MAX_DATA -> maxDataDue = true;
+            case MAX_STREAMS -> maxStreamsDue = true;
+            default -> {
+            }
+        }
+    }
+
+    // ================================================================ commands from the application
+
+    /**
+     * Creates the state of a stream the application opens with the given index. Safe on any
+     * thread once the connection is established (it reads only settled values); the stream becomes
+     * live with {@link #registerLocalStream}.
+     */
+    StreamState createLocalStream(long index) {
+        return newStream(StreamState.streamId(index, initiator ? 0 : 1));
+    }
+
+    /** Makes a stream the application opened live (on the loop). */
+    void registerLocalStream(StreamState s) {
+        if (state.isClosingOrClosed()) {
+            s.send.fail(closeCause);
+            s.receive.fail(closeCause);
+            return;
+        }
+        s.announced = true;
+        streams.put(s.id, s);
+        nextLocalStreamIndex = Math.max(nextLocalStreamIndex, StreamState.index(s.id) + 1);
+        if (StreamState.index(s.id) >= peerMaxStreams) {
+            pendingOpen.add(s);
+        } else {
+            queueForSending(s);
+        }
+    }
+
+    private void openPendingStreams() {
+        while (!pendingOpen.isEmpty() && StreamState.index(pendingOpen.peek().id) < peerMaxStreams) {
+            queueForSending(pendingOpen.poll());
+        }
+    }
+
+    void queueForSending(StreamState s) {
+        if (s != null && !s.queued && streams.get(s.id) == s) {
+            s.queued = true;
+            sendQueue.add(s);
+        }
+    }
+
+    private void queueControl(StreamState s) {
+        if (!controlQueue.contains(s)) {
+            controlQueue.add(s);
+        }
+    }
+
+    /** The application read from a stream: maybe extend the peer's credit. */
+    void onConsumed(StreamState s) {
+        if (s == null || streams.get(s.id) != s) {
+            return;
+        }
+        long read = s.receive.readOffset();
+        if (read > s.consumedCounted) {
+            consumedBytes += read - s.consumedCounted;
+            s.consumedCounted = read;
+        }
+        int window = ctx.config.streamReceiveWindow();
+        if (!s.receive.isFinalSizeKnown() && read + window - s.advertisedMaxStreamData >= window / 2) {
+            s.advertisedMaxStreamData = read + window;
+            s.maxStreamDataDue = true;
+            queueControl(s);
+        }
+        int connectionWindow = ctx.config.connectionReceiveWindow();
+        if (consumedBytes + connectionWindow - localMaxData >= connectionWindow / 2) {
+            localMaxData = consumedBytes + connectionWindow;
+            maxDataDue = true;
+        }
+        releaseIfTerminal(s);
+    }
+
+    /** The application reset a stream. */
+    void resetStream(StreamState s, long code) {
+        if (streams.get(s.id) != s) {
+            return;
+        }
+        s.send.fail(new StreamResetException("stream " + s.id + " was reset locally", code));
+        s.receive.fail(new StreamResetException("stream " + s.id + " was reset locally", code));
+        s.receive.stop();
+        if (!s.send.isFullyAcknowledged() && !s.resetSent) {
+            s.resetDue = true;
+            s.resetCode = code;
+            queueControl(s);
+        }
+        if (!s.receive.isFinalSizeKnown()) {
+            s.stopSendingDue = true;
+            s.stopSendingCode = code;
+            queueControl(s);
+        }
+        releaseIfTerminal(s);
+    }
+
+    /** The application stopped reading a stream (it closed it before the end). */
+    void stopReading(StreamState s) {
+        if (streams.get(s.id) != s) {
+            return;
+        }
+        if (!s.receive.isFinalSizeKnown()) {
+            s.stopSendingDue = true;
+            s.stopSendingCode = ErrorCodes.STREAM_CANCELLED;
+            queueControl(s);
+        }
+        s.receive.stop();
+        releaseIfTerminal(s);
+    }
+
+    void queueDatagram(byte[] data) {
+        if (outgoingDatagrams.size() >= MAX_QUEUED_DATAGRAMS) {
+            outgoingDatagrams.poll();
+        }
+        outgoingDatagrams.add(data);
+    }
+
+    int maxDatagramSize() {
+        long peerMax = peerParams == null ? maxDatagramPayload() : peerParams.maxDatagramFrameSize();
+        return (int) Math.min(peerMax, maxDatagramPayload());
+    }
+
+    /** Graceful close: finish every stream, wait for acknowledgements, then CONNECTION_CLOSE. */
+    void closeGracefully(CompletableFuture<Void> done, long nowNanos) {
+        if (state == ConnectionState.CLOSED || state == ConnectionState.CLOSING || state == ConnectionState.DRAINING) {
+            ctx.callbacks.execute(() -> done.complete(null));
+            return;
+        }
+        closeFutures.add(done);
+        if (!closeRequested) {
+            closeRequested = true;
+            closeDeadlineNanos = nowNanos + ctx.config.closeTimeout().toNanos();
+            for (StreamState s : streams.values()) {
+                s.send.finish();
+                queueForSending(s);
+            }
+        }
+        maybeFinishClose(nowNanos);
+    }
+
+    private void maybeFinishClose(long nowNanos) {
+        if (!closeRequested || state.isClosingOrClosed()) {
+            return;
+        }
+        if (state.isHandshaking()) {
+            abortInternal(ErrorCodes.NO_ERROR, "closed before the handshake completed", nowNanos, null);
+            return;
+        }
+        for (StreamState s : streams.values()) {
+            if (s.send.hasUnacknowledged() && !s.resetSent && !s.resetDue) {
+                return;
+            }
+        }
+        abortInternal(ErrorCodes.NO_ERROR, "closed", nowNanos, null);
+    }
+
+    /** Abortive close by the application. */
+    void abort(long code, String reason, long nowNanos) {
+        abortInternal(code, reason, nowNanos, null);
+    }
+
+    /**
+     * Sends CONNECTION_CLOSE and enters CLOSING. Every waiting application call fails with
+     * {@code localCause} (or a closed-locally exception built from the code and reason).
+     */
+    private void abortInternal(long code, String reason, long nowNanos, ConnectionClosedException localCause) {
+        if (state.isClosingOrClosed()) {
+            return;
+        }
+        ConnectionClosedException cause = localCause;
+        if (cause == null) {
+            cause = code == ErrorCodes.NO_ERROR
+                    ? new ConnectionClosedException("the connection was closed locally", code, false)
+                    : new ConnectionClosedException("the connection was closed locally: " + reason + " ("
+                            + ErrorCodes.name(code) + ")", code, false);
+        }
+        if (sealer == null) {
+            // no keys: nothing can be said to the peer
+            enterTerminalPhase(ConnectionState.CLOSED, cause, nowNanos, false);
+            return;
+        }
+        closeFrame = new Frame.ConnectionClose(code, reason);
+        closeFrameDue = true;
+        enterTerminalPhase(ConnectionState.CLOSING, cause, nowNanos, false);
+    }
+
+    private void enterTerminalPhase(ConnectionState next, ConnectionClosedException cause, long nowNanos,
+            boolean byPeer) {
+        boolean wasEstablished = peer != null && !state.isHandshaking();
+        state = next;
+        closeCause = cause;
+        if (connectFuture != null) {
+            CompletableFuture<ConnectionHandle> f = connectFuture;
+            connectFuture = null;
+            ctx.callbacks.execute(() -> f.completeExceptionally(cause));
+        }
+        for (StreamState s : streams.values()) {
+            s.send.fail(cause);
+            s.receive.fail(cause);
+        }
+        if (recovery != null) {
+            recovery.discardAll();
+        }
+        handle.markClosed(cause);
+        List<CompletableFuture<Void>> waiting = new ArrayList<>(closeFutures);
+        closeFutures.clear();
+        boolean orderly = cause.errorCode() == ErrorCodes.NO_ERROR && !byPeer;
+        ctx.callbacks.execute(() -> {
+            for (CompletableFuture<Void> f : waiting) {
+                if (orderly) {
+                    f.complete(null);
+                } else {
+                    f.completeExceptionally(cause);
+                }
+            }
+        });
+        if (wasEstablished) {
+            ctx.listener.connectionClosed(peer, cause.errorCode(), cause.getMessage(), byPeer);
+        }
+        if (next == ConnectionState.CLOSED) {
+            endpoint.discard(this, nowNanos);
+        } else {
+            // RFC 9000, section 10.2: "The closing and draining connection states exist to ensure
+            // that connections close cleanly ... these states SHOULD persist for at least three
+            // times the current PTO interval"
+            closingEndsNanos = nowNanos + 3 * rtt.probeTimeoutNanos(AckTracker.MAX_ACK_DELAY_NANOS);
+        }
+    }
+
+    private void fail(ConnectionClosedException cause, long nowNanos) {
+        ctx.listener.handshakeFailed(remoteAddress, cause.getMessage());
+        enterTerminalPhase(ConnectionState.CLOSED, cause, nowNanos, false);
+    }
+
+    private void releaseIfTerminal(StreamState s) {
+        if (!s.isTerminal() || streams.get(s.id) != s) {
+            return;
+        }
+        streams.remove(s.id);
+        if (StreamState.role(s.id) != (initiator ? 0 : 1)) {
+            closedPeerStreams++;
+            localMaxStreams = closedPeerStreams + ctx.config.maxStreamsPerConnection();
+            maxStreamsDue = true;
+        }
+    }
+
+    // ================================================================ timers
+
+    long nextTimeoutNanos() {
+        if (state == ConnectionState.CLOSED) {
+            return Long.MAX_VALUE;
+        }
+        if (state == ConnectionState.CLOSING || state == ConnectionState.DRAINING) {
+            return closingEndsNanos;
+        }
+        long t = Math.min(handshakeRetransmitAtNanos, closeDeadlineNanos);
+        if (state.isHandshaking()) {
+            t = Math.min(t, handshakeDeadlineNanos);
+        }
+        if (recovery != null) {
+            t = Math.min(t, recovery.nextTimeoutNanos());
+            t = Math.min(t, acks.ackDeadlineNanos());
+            t = Math.min(t, lastReceivedNanos + idleTimeoutNanos);
+            if (state == ConnectionState.ESTABLISHED) {
+                t = Math.min(t, Math.max(lastAckElicitingSentNanos, lastReceivedNanos) + keepAliveNanos);
+            }
+        }
+        return t;
+    }
+
+    void onTimeout(long nowNanos) {
+        if (state == ConnectionState.CLOSING || state == ConnectionState.DRAINING) {
+            if (nowNanos >= closingEndsNanos) {
+                state = ConnectionState.CLOSED;
+                endpoint.discard(this, nowNanos);
+            }
+            return;
+        }
+        if (state == ConnectionState.CLOSED) {
+            return;
+        }
+        if (state.isHandshaking() && nowNanos >= handshakeDeadlineNanos) {
+            String hint = handshakeHint == null ? "" : " (" + handshakeHint + ")";
+            fail(new ConnectionTimeoutException("no handshake with " + remoteAddress + " within "
+                    + ctx.config.handshakeTimeout().toMillis() + " ms" + hint), nowNanos);
+            return;
+        }
+        if (recovery != null && nowNanos - lastReceivedNanos >= idleTimeoutNanos) {
+            // RFC 9000, section 10.1: the connection "is silently closed and its state is discarded
+            // when it remains idle for longer than the minimum of the max_idle_timeout value
+            // advertised by both endpoints"
+            enterTerminalPhase(ConnectionState.CLOSED, new ConnectionTimeoutException("nothing heard from "
+                    + peer + " for " + idleTimeoutNanos / 1_000_000 + " ms"), nowNanos, false);
+            return;
+        }
+        if (nowNanos >= closeDeadlineNanos && !state.isClosingOrClosed()) {
+            abortInternal(ErrorCodes.NO_ERROR, "close timed out with data unacknowledged", nowNanos,
+                    new ConnectionTimeoutException("graceful close timed out: written data was not acknowledged within "
+                            + ctx.config.closeTimeout().toMillis() + " ms"));
+            return;
+        }
+        if (nowNanos >= handshakeRetransmitAtNanos && handshakePacket != null) {
+            handshakePacketDue = true;
+            handshakeRetransmitIntervalNanos *= 2;
+            handshakeRetransmitAtNanos = nowNanos + handshakeRetransmitIntervalNanos;
+        }
+        if (recovery != null) {
+            int probes = recovery.onTimeout(nowNanos, this);
+            if (probes > 0) {
+                probesDue = probes;
+                recovery.requeueOldestForProbe(this);
+            }
+            if (state == ConnectionState.ESTABLISHED
+                    && nowNanos >= Math.max(lastAckElicitingSentNanos, lastReceivedNanos) + keepAliveNanos) {
+                pingDue = true;
+            }
+        }
+    }
+
+    // ================================================================ sending
+
+    /** Whether {@link #poll} would produce a datagram now. */
+    boolean wantsToSend(long nowNanos) {
+        if (state == ConnectionState.CLOSED || state == ConnectionState.DRAINING) {
+            return false;
+        }
+        if (handshakePacketDue) {
+            return true;
+        }
+        if (sealer == null || state == ConnectionState.AWAITING_CONFIRMATION) {
+            return false;
+        }
+        if (state == ConnectionState.CLOSING) {
+            return closeFrameDue;
+        }
+        if (acks.isAckDue(nowNanos) || pingDue || probesDue > 0 || maxDataDue || maxStreamsDue
+                || !pathResponses.isEmpty() || !controlQueue.isEmpty()) {
+            return true;
+        }
+        if (!congestion.canSend(maxUdpPayload)) {
+            return false;
+        }
+        if (!outgoingDatagrams.isEmpty()) {
+            return true;
+        }
+        for (StreamState s : sendQueue) {
+            if (mayOpen(s) && s.send.hasSendable(s.peerMaxStreamData, peerMaxData - newBytesSent)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean mayOpen(StreamState s) {
+        return StreamState.role(s.id) != (initiator ? 0 : 1) || StreamState.index(s.id) < peerMaxStreams;
+    }
+
+    /** Writes the next datagram of this connection into {@code out}; null if there is none. */
+    Engine.Transmit poll(long nowNanos, ByteBuffer out) {
+        if (handshakePacketDue && handshakePacket != null) {
+            handshakePacketDue = false;
+            out.put(handshakePacket);
+            bytesSent += handshakePacket.length;
+            return new Engine.Transmit(localAddress, remoteAddress);
+        }
+        handshakePacketDue = false;
+        if (sealer == null || state == ConnectionState.AWAITING_CONFIRMATION || state == ConnectionState.DRAINING
+                || state == ConnectionState.CLOSED) {
+            return null;
+        }
+        return writeDataPacket(nowNanos, out);
+    }
+
+    private Engine.Transmit writeDataPacket(long nowNanos, ByteBuffer out) {
+        int packetStart = out.position();
+        int limit = Math.min(out.limit(), packetStart + maxUdpPayload);
+        long pn = nextPacketNumber;
+        out.put((byte) Packets.TYPE_DATA).putLong(remoteCid).putLong(pn);
+        int payloadStart = out.position();
+        ByteBuffer frames = out.duplicate();
+        frames.limit(limit - Packets.TAG_LENGTH);
+
+        if (state == ConnectionState.CLOSING) {
+            if (!closeFrameDue) {
+                out.position(packetStart);
+                return null;
+            }
+            closeFrameDue = false;
+            closeFrame.encode(frames);
+            return seal(out, packetStart, payloadStart, frames.position(), pn, null, nowNanos);
+        }
+
+        SentPacket sent = new SentPacket(pn, nowNanos, 0, false);
+        boolean ackEliciting = false;
+        if (acks.hasAckToSend()) {
+            Frame.Ack ack = acks.buildAck(nowNanos);
+            ack.encode(frames);
+            sent.items.add(new SentPacket.Item(SentPacket.Kind.ACK, 0, ack.largestAcknowledged(), 0, false));
+        }
+        while (!pathResponses.isEmpty() && frames.remaining() >= 9) {
+            new Frame.PathResponse(pathResponses.poll()).encode(frames);
+            ackEliciting = true;
+        }
+        if (maxDataDue && frames.remaining() >= 9) {
+            maxDataDue = false;
+            new Frame.MaxData(localMaxData).encode(frames);
+            sent.items.add(new SentPacket.Item(SentPacket.Kind.MAX_DATA, 0, 0, 0, false));
+            ackEliciting = true;
+        }
+        if (maxStreamsDue && frames.remaining() >= 9) {
+            maxStreamsDue = false;
+            new Frame.MaxStreams(localMaxStreams).encode(frames);
+            sent.items.add(new SentPacket.Item(SentPacket.Kind.MAX_STREAMS, 0, 0, 0, false));
+            ackEliciting = true;
+        }
+        ackEliciting |= writeStreamControl(frames, sent);
+        if (pingDue || probesDue > 0) {
+            pingDue = false;
+            new Frame.Ping().encode(frames);
+            ackEliciting = true;
+        }
+        boolean probing = probesDue > 0;
+        if (probesDue > 0) {
+            probesDue--;
+        }
+        if (probing || congestion.canSend(maxUdpPayload)) {
+            ackEliciting |= writeDatagrams(frames, payloadStart);
+            ackEliciting |= writeStreamFrames(frames, sent);
+        }
+        if (frames.position() == payloadStart) {
+            out.position(packetStart);
+            return null;
+        }
+        SentPacket record = new SentPacket(pn, nowNanos, 0, ackEliciting);
+        record.items.addAll(sent.items);
+        record.retransmission = sent.retransmission;
+        return seal(out, packetStart, payloadStart, frames.position(), pn, record, nowNanos);
+    }
+
+    private boolean writeDatagrams(ByteBuffer frames, int payloadStart) {
+        boolean wrote = false;
+        while (!outgoingDatagrams.isEmpty()) {
+            byte[] d = outgoingDatagrams.peek();
+            Frame.Datagram frame = new Frame.Datagram(ByteBuffer.wrap(d), true);
+            if (frame.encodedLength() > frames.remaining()) {
+                if (frames.position() == payloadStart) {
+                    outgoingDatagrams.poll(); // can never fit: drop rather than block the queue
+                    continue;
+                }
+                break;
+            }
+            outgoingDatagrams.poll();
+            frame.encode(frames);
+            wrote = true;
+        }
+        return wrote;
+    }
+
+    private Engine.Transmit seal(ByteBuffer out, int packetStart, int payloadStart, int payloadEnd, long pn,
+            SentPacket template, long nowNanos) {
+        byte[] array = out.array();
+        int base = out.arrayOffset();
+        int length = sealer.seal(pn, array, base + packetStart, Packets.DATA_HEADER_LENGTH, payloadEnd - payloadStart);
+        out.position(packetStart + length);
+        nextPacketNumber++;
+        packetsSent++;
+        bytesSent += length;
+        if (template != null) {
+            SentPacket record = new SentPacket(pn, nowNanos, length, template.ackEliciting);
+            record.items.addAll(template.items);
+            if (template.retransmission) {
+                retransmissions++;
+            }
+            recovery.onPacketSent(record);
+            if (record.ackEliciting) {
+                lastAckElicitingSentNanos = nowNanos;
+            }
+        }
+        return new Engine.Transmit(localAddress, remoteAddress);
+    }
+
+    private boolean writeStreamControl(ByteBuffer frames, SentPacket sent) {
+        boolean wrote = false;
+        int n = controlQueue.size();
+        for (int i = 0; i < n && frames.remaining() >= 32; i++) {
+            StreamState s = controlQueue.poll();
+            if (s.resetDue) {
+                s.resetDue = false;
+                s.resetSent = true;
+                new Frame.ResetStream(s.id, s.resetCode, s.send.sentBytes()).encode(frames);
+                sent.items.add(new SentPacket.Item(SentPacket.Kind.RESET_STREAM, s.id, 0, 0, false));
+                wrote = true;
+            }
+            if (s.stopSendingDue) {
+                s.stopSendingDue = false;
+                new Frame.StopSending(s.id, s.stopSendingCode).encode(frames);
+                sent.items.add(new SentPacket.Item(SentPacket.Kind.STOP_SENDING, s.id, 0, 0, false));
+                wrote = true;
+            }
+            if (s.maxStreamDataDue) {
+                s.maxStreamDataDue = false;
+                new Frame.MaxStreamData(s.id, s.advertisedMaxStreamData).encode(frames);
+                sent.items.add(new SentPacket.Item(SentPacket.Kind.MAX_STREAM_DATA, s.id, 0, 0, false));
+                wrote = true;
+            }
+        }
+        return wrote;
+    }
+
+    private boolean writeStreamFrames(ByteBuffer frames, SentPacket sent) {
+        boolean wrote = false;
+        int rounds = sendQueue.size();
+        while (rounds-- > 0 && frames.remaining() > 24) {
+            StreamState s = sendQueue.poll();
+            s.queued = false;
+            if (streams.get(s.id) != s || !mayOpen(s)) {
+                if (streams.get(s.id) == s) {
+                    pendingOpen.remove(s);
+                    pendingOpen.add(s);
+                }
+                continue;
+            }
+            int room = frames.remaining() - Frame.Stream.headerLength(s.id, Long.MAX_VALUE >>> 2, frames.remaining(),
+                    true);
+            long credit = peerMaxData - newBytesSent;
+            long sentBefore = s.send.sentBytes();
+            if (room >= 0 && s.send.nextChunk(room, s.peerMaxStreamData, credit, chunk)) {
+                // the header, then the data copied straight from the send buffer
+                int type = Frame.TYPE_STREAM | (chunk.offset != 0 ? 0x04 : 0) | 0x02 | (chunk.fin ? 0x01 : 0);
+                frames.put((byte) type);
+                VarInt.write(frames, s.id);
+                if (chunk.offset != 0) {
+                    VarInt.write(frames, chunk.offset);
+                }
+                VarInt.write(frames, chunk.length);
+                s.send.copy(chunk.offset, chunk.length, frames);
+                newBytesSent += s.send.sentBytes() - sentBefore;
+                sent.items.add(new SentPacket.Item(SentPacket.Kind.STREAM, s.id, chunk.offset, chunk.length,
+                        chunk.fin));
+                sent.retransmission |= chunk.retransmission;
+                wrote = true;
+            }
+            if (s.send.hasSendable(s.peerMaxStreamData, peerMaxData - newBytesSent)) {
+                queueForSending(s);
+            }
+        }
+        return wrote;
+    }
+
+    // ================================================================ accessors
+
+    private void drop(InetSocketAddress from, String reason) {
+        packetsDropped++;
+        endpoint.countDropped();
+        ctx.listener.datagramDropped(from, reason);
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    long localCid() {
+        return localCid;
+    }
+
+    long remoteCid() {
+        return remoteCid;
+    }
+
+    boolean isInitiator() {
+        return initiator;
+    }
+
+    ConnectionState state() {
+        return state;
+    }
+
+    PeerId peer() {
+        return peer;
+    }
+
+    byte[] pinnedStaticKey() {
+        return pinnedStaticKey;
+    }
+
+    byte[] remoteStaticKey() {
+        return remoteStaticKey;
+    }
+
+    ConnectionHandle handle() {
+        return handle;
+    }
+
+    InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    ConnectionClosedException closeCause() {
+        return closeCause;
+    }
+
+    /** Called after any event on the loop: a graceful close may now be able to finish. */
+    void afterEvent(long nowNanos) {
+        if (closeRequested) {
+            maybeFinishClose(nowNanos);
+        }
+    }
+
+    ConnectionStats stats() {
+        return new ConnectionStats(Duration.ofNanos(rtt.smoothedRttNanos()), Duration.ofNanos(rtt.minRttNanos()),
+                bytesSent, bytesReceived, packetsSent, packetsReceived,
+                recovery == null ? 0 : recovery.packetsLost(), retransmissions, packetsDropped,
+                congestion.windowBytes(), localAddress, remoteAddress);
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + Long.toHexString(localCid) + " " + state + " " + peer + "@" + remoteAddress + "]";
+    }
+}

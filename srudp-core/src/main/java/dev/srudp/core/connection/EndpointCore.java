@@ -1,0 +1,575 @@
+package dev.srudp.core.connection;
+
+import dev.srudp.AuthenticationException;
+import dev.srudp.CertifiedKey;
+import dev.srudp.ConnectionClosedException;
+import dev.srudp.ErrorCodes;
+import dev.srudp.PeerAddress;
+import dev.srudp.PeerId;
+import dev.srudp.core.crypto.HandshakeException;
+import dev.srudp.core.crypto.NoiseCipher;
+import dev.srudp.core.crypto.NoiseHandshake;
+import dev.srudp.core.crypto.NoisePattern;
+import dev.srudp.core.crypto.StaticKeyCertificate;
+import dev.srudp.core.crypto.Tai64n;
+import dev.srudp.core.net.Engine;
+import dev.srudp.core.wire.HandshakePayload;
+import dev.srudp.core.wire.Packets;
+import dev.srudp.core.wire.WireFormatException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The sans-I/O endpoint: routes datagrams to connections by connection ID, answers first
+ * handshake messages, runs every connection's timers, and chooses which connection sends next.
+ *
+ * <p>One thread at a time (the owner) calls the {@link Engine} methods. Application threads act
+ * through {@link #execute}: on the owner thread the command runs at once, on any other thread it
+ * is queued and the owner is woken.
+ */
+public final class EndpointCore implements Engine {
+    /** Accepted connections waiting for {@code accept} before new ones are refused. */
+    static final int ACCEPT_BACKLOG = 1024;
+    /** Initiators whose last handshake timestamp is remembered (replay protection of first messages). */
+    static final int TIMESTAMP_MEMORY = 65_536;
+
+    /** A command from an application thread, run on the loop with the loop's current time. */
+    @FunctionalInterface
+    interface Command {
+        void run(long nowNanos);
+    }
+
+    private record Timer(long deadlineNanos, ConnectionCore connection, long generation) {
+    }
+
+    private record Outgoing(InetSocketAddress local, InetSocketAddress remote, byte[] bytes) {
+    }
+
+    private final EndpointContext ctx;
+    private final List<InetSocketAddress> localAddresses;
+    private final Map<Long, ConnectionCore> byCid = new HashMap<>();
+    private final Map<Long, ConnectionCore> respondingByInitiatorCid = new HashMap<>();
+    private final Map<String, ConnectionCore> initiatingByStaticKey = new HashMap<>();
+    private final Map<PeerId, byte[]> lastTimestamps = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PeerId, byte[]> eldest) {
+            return size() > TIMESTAMP_MEMORY;
+        }
+    };
+    private final LinkedHashSet<ConnectionCore> active = new LinkedHashSet<>();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> Long.compare(a.deadlineNanos,
+            b.deadlineNanos));
+    private final Map<ConnectionCore, long[]> timerState = new HashMap<>();
+    private final ArrayDeque<Outgoing> outgoing = new ArrayDeque<>();
+    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final Handoff<ConnectionHandle> accepted;
+    private volatile Runnable wakeup = () -> { };
+    private volatile Thread owner;
+    private long nowNanos;
+    private long lastTimestampNanos;
+    private long datagramsDropped;
+    private boolean closing;
+
+    /**
+     * @param localAddresses the local socket addresses (with real ports) the owner reads from and
+     *                       sends on
+     */
+    public EndpointCore(EndpointContext ctx, List<InetSocketAddress> localAddresses) {
+        this.ctx = ctx;
+        this.localAddresses = List.copyOf(localAddresses);
+        this.accepted = new Handoff<>(ACCEPT_BACKLOG, false, ctx.callbacks);
+    }
+
+    EndpointContext context() {
+        return ctx;
+    }
+
+    public List<InetSocketAddress> localAddresses() {
+        return localAddresses;
+    }
+
+    public PeerId identity() {
+        return ctx.localId;
+    }
+
+    public CertifiedKey certifiedKey() {
+        return ctx.certifiedKey();
+    }
+
+    /** Received datagrams dropped so far (malformed, unauthenticated, replayed, unknown). */
+    public long datagramsDropped() {
+        return datagramsDropped;
+    }
+
+    /** Connections in any state. */
+    public int connectionCount() {
+        return byCid.size();
+    }
+
+    // ================================================================ application side
+
+    /** Runs {@code command} on the owner thread: now if called there, else queued with a wakeup. */
+    void execute(ConnectionCore target, Command command) {
+        Runnable task = () -> {
+            command.run(nowNanos);
+            if (target != null) {
+                after(target);
+            }
+        };
+        if (Thread.currentThread() == owner) {
+            task.run();
+        } else {
+            commands.add(task);
+            wakeup.run();
+        }
+    }
+
+    /** Opens a connection; the future completes (off the loop) when the handshake is done. */
+    public CompletableFuture<ConnectionHandle> connect(PeerAddress peer) {
+        CompletableFuture<ConnectionHandle> future = new CompletableFuture<>();
+        byte[] pinned = null;
+        if (peer.certifiedKey().isPresent()) {
+            StaticKeyCertificate cert = StaticKeyCertificate.decode(peer.certifiedKey().get().encoded());
+            if (!cert.isValid()) {
+                future.completeExceptionally(new AuthenticationException("the certified key given for "
+                        + peer.identity().orElse(null) + " has an invalid signature"));
+                return future;
+            }
+            pinned = cert.staticKey();
+        }
+        byte[] pinnedKey = pinned;
+        execute(null, now -> startConnect(peer, pinnedKey, future, now));
+        return future;
+    }
+
+    private void startConnect(PeerAddress peer, byte[] pinned, CompletableFuture<ConnectionHandle> future,
+            long now) {
+        if (closing) {
+            future.completeExceptionally(new ConnectionClosedException("the endpoint is closed",
+                    ErrorCodes.ENDPOINT_CLOSING, false));
+            return;
+        }
+        if (byCid.size() >= ctx.config.maxConnections()) {
+            future.completeExceptionally(new ConnectionClosedException("the endpoint has reached its limit of "
+                    + ctx.config.maxConnections() + " connections", ErrorCodes.CONNECTION_REFUSED, false));
+            return;
+        }
+        InetSocketAddress local = chooseLocal(peer.address());
+        ConnectionCore c = ConnectionCore.initiate(this, newConnectionId(), local, peer.address(),
+                peer.identity().orElse(null), pinned, now, future);
+        if (c.state() == ConnectionState.CLOSED) {
+            return;
+        }
+        byCid.put(c.localCid(), c);
+        if (pinned != null) {
+            initiatingByStaticKey.put(key(pinned), c);
+        }
+        touch(c);
+    }
+
+    private InetSocketAddress chooseLocal(InetSocketAddress remote) {
+        boolean v6 = remote.getAddress() instanceof Inet6Address;
+        for (InetSocketAddress a : localAddresses) {
+            if ((a.getAddress() instanceof Inet6Address) == v6) {
+                return a;
+            }
+        }
+        return localAddresses.get(0);
+    }
+
+    /** The next connection the acceptance policy admitted. */
+    public ConnectionHandle accept() throws java.io.IOException, InterruptedException {
+        return accepted.take();
+    }
+
+    public CompletableFuture<ConnectionHandle> acceptAsync() {
+        return accepted.takeAsync();
+    }
+
+    /** An accepted connection if one is waiting, else null (for single-threaded drivers). */
+    public ConnectionHandle pollAccepted() throws java.io.IOException {
+        return accepted.poll();
+    }
+
+    /** Closes every connection abortively with ENDPOINT_CLOSING and refuses new ones. */
+    public void close() {
+        execute(null, now -> {
+            closing = true;
+            for (ConnectionCore c : new ArrayList<>(byCid.values())) {
+                c.abort(ErrorCodes.ENDPOINT_CLOSING, "endpoint closing", now);
+                touch(c);
+            }
+            accepted.fail(new ConnectionClosedException("the endpoint is closed", ErrorCodes.ENDPOINT_CLOSING,
+                    false));
+        });
+    }
+
+    /** Whether every connection has finished closing (for an orderly shutdown of the loop). */
+    public boolean isQuiescent() {
+        for (ConnectionCore c : byCid.values()) {
+            if (c.state() != ConnectionState.CLOSED && c.wantsToSend(nowNanos)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ================================================================ Engine
+
+    @Override
+    public void setWakeup(Runnable wakeup) {
+        this.wakeup = wakeup;
+    }
+
+    @Override
+    public void onDatagram(long now, InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram) {
+        enter(now);
+        if (!datagram.hasRemaining()) {
+            countDropped();
+            return;
+        }
+        int first = datagram.get(datagram.position()) & 0xff;
+        switch (Packets.kind(first)) {
+            case DATA -> {
+                if (datagram.remaining() < Packets.DATA_HEADER_LENGTH) {
+                    dropped(from, "truncated packet");
+                    return;
+                }
+                ConnectionCore c = byCid.get(datagram.getLong(datagram.position() + 1));
+                if (c == null) {
+                    dropped(from, "unknown connection");
+                    return;
+                }
+                c.onDataPacket(now, local, from, datagram);
+                after(c);
+            }
+            case INIT_IK, INIT_XX -> onInit(now, local, from, datagram);
+            case RESPONSE, FINISH -> {
+                Packets.Handshake packet;
+                try {
+                    packet = Packets.Handshake.decode(datagram);
+                } catch (WireFormatException e) {
+                    dropped(from, "malformed handshake: " + e.getMessage());
+                    return;
+                }
+                ConnectionCore c = byCid.get(packet.receiverId());
+                if (c == null) {
+                    dropped(from, "handshake for an unknown connection");
+                    return;
+                }
+                c.onHandshakePacket(now, local, from, packet);
+                after(c);
+            }
+            case REJECT -> {
+                try {
+                    Packets.Reject reject = Packets.Reject.decode(datagram);
+                    ConnectionCore c = byCid.get(reject.receiverId());
+                    if (c == null || !c.isInitiator() || !from.equals(c.remoteAddress())) {
+                        dropped(from, "reject for an unknown connection");
+                        return;
+                    }
+                    c.onReject(now, reject);
+                    after(c);
+                } catch (WireFormatException e) {
+                    dropped(from, "malformed reject");
+                }
+            }
+            default -> dropped(from, Packets.kind(first) == Packets.Kind.STUN ? "STUN is not answered by this endpoint"
+                    : "unknown packet type 0x" + Integer.toHexString(first));
+        }
+    }
+
+    private void onInit(long now, InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram) {
+        Packets.Handshake init;
+        try {
+            init = Packets.Handshake.decode(datagram);
+        } catch (WireFormatException e) {
+            dropped(from, "malformed handshake: " + e.getMessage());
+            return;
+        }
+        if (init.version() != Packets.VERSION_1) {
+            reject(local, from, init.senderId(), Packets.REJECT_VERSION);
+            return;
+        }
+        ConnectionCore existing = respondingByInitiatorCid.get(init.senderId());
+        if (existing != null && from.equals(existing.remoteAddress())) {
+            existing.onHandshakePacket(now, local, from, init);
+            after(existing);
+            return;
+        }
+        if (closing || byCid.size() >= ctx.config.maxConnections()) {
+            reject(local, from, init.senderId(), Packets.REJECT_BUSY);
+            return;
+        }
+        NoisePattern pattern = init.type() == Packets.TYPE_INIT_IK ? NoisePattern.IK : NoisePattern.XX;
+        NoiseHandshake handshake = NoiseHandshake.responder(pattern, NoiseCipher.AESGCM, EndpointContext.PROLOGUE,
+                ctx.staticKey, null, null, ctx.random);
+        byte[] payloadBytes;
+        try {
+            payloadBytes = handshake.readMessage(bytes(init.noiseMessage()));
+        } catch (HandshakeException e) {
+            if (pattern == NoisePattern.IK) {
+                // most likely the initiator pinned an old key of ours: tell it to fall back to XX
+                reject(local, from, init.senderId(), Packets.REJECT_UNKNOWN_KEY);
+            }
+            dropped(from, "first handshake message failed: " + e.getMessage());
+            return;
+        }
+        HandshakePayload payload = null;
+        PeerId initiatorId = null;
+        if (pattern == NoisePattern.IK) {
+            try {
+                payload = HandshakePayload.decode(payloadBytes);
+            } catch (WireFormatException e) {
+                dropped(from, "malformed handshake payload: " + e.getMessage());
+                return;
+            }
+            byte[] remoteStatic = handshake.remoteStaticKey();
+            String problem = ConnectionCore.checkCertificate(payload, remoteStatic);
+            if (problem != null) {
+                dropped(from, problem);
+                ctx.listener.handshakeFailed(from, problem);
+                return;
+            }
+            initiatorId = PeerId.of(StaticKeyCertificate.decode(payload.certificate()).identityKey());
+            if (initiatorId.equals(ctx.localId)) {
+                dropped(from, "handshake from this endpoint itself (reflected)");
+                return;
+            }
+            // WireGuard's rule, section 5.1 of its paper: a first message is accepted only if its
+            // timestamp is greater than that of the last one accepted from the same peer.
+            byte[] last = lastTimestamps.get(initiatorId);
+            if (payload.timestamp() == null || (last != null && Tai64n.compare(payload.timestamp(), last) <= 0)) {
+                dropped(from, "replayed or stale first handshake message");
+                return;
+            }
+            if (!resolveSimultaneousOpen(remoteStatic, from)) {
+                return;
+            }
+            lastTimestamps.put(initiatorId, payload.timestamp());
+        }
+        ConnectionCore c = ConnectionCore.respond(this, newConnectionId(), local, from, handshake, init, payload, now);
+        if (c == null) {
+            dropped(from, "handshake response could not be written");
+            return;
+        }
+        byCid.put(c.localCid(), c);
+        respondingByInitiatorCid.put(init.senderId(), c);
+        if (pattern == NoisePattern.IK) {
+            CompletableFuture<ConnectionHandle> adopted = pendingAdoption;
+            pendingAdoption = null;
+            if (adopted != null) {
+                c.adoptConnectFuture(adopted);
+            }
+            if (!ctx.config.acceptPolicy().admits(initiatorId)) {
+                ctx.listener.handshakeFailed(from, "peer " + initiatorId + " is not admitted by the policy");
+                c.abort(ErrorCodes.AUTHENTICATION_FAILED, "connection refused", now);
+            }
+        }
+        after(c);
+    }
+
+    private CompletableFuture<ConnectionHandle> pendingAdoption;
+
+    /**
+     * Both sides initiated at once (after a hole punch). The initiation of the side with the larger
+     * static key wins: that side ignores the other's first message, and the other side abandons its
+     * own attempt and answers, its pending connect completing with the answered connection.
+     *
+     * @return whether the incoming first message should be answered
+     */
+    private boolean resolveSimultaneousOpen(byte[] remoteStatic, InetSocketAddress from) {
+        ConnectionCore ours = initiatingByStaticKey.get(key(remoteStatic));
+        if (ours == null || ours.state() != ConnectionState.INITIATING) {
+            return true;
+        }
+        if (Arrays.compareUnsigned(ctx.staticKey.publicKey(), remoteStatic) > 0) {
+            dropped(from, "simultaneous open: this side's initiation takes precedence");
+            return false;
+        }
+        pendingAdoption = ours.takeConnectFuture();
+        discard(ours, nowNanos);
+        return true;
+    }
+
+    private void reject(InetSocketAddress local, InetSocketAddress to, long receiverId, int reason) {
+        ByteBuffer b = ByteBuffer.allocate(16);
+        new Packets.Reject(Packets.VERSION_1, receiverId, reason, new byte[] {Packets.VERSION_1}).encode(b);
+        outgoing.add(new Outgoing(local, to, Arrays.copyOf(b.array(), b.position())));
+    }
+
+    @Override
+    public Transmit pollTransmit(long now, ByteBuffer out) {
+        enter(now);
+        Outgoing o = outgoing.poll();
+        if (o != null) {
+            out.put(o.bytes());
+            return new Transmit(o.local(), o.remote());
+        }
+        while (!active.isEmpty()) {
+            ConnectionCore c = active.iterator().next();
+            active.remove(c);
+            Transmit t = null;
+            if (c.wantsToSend(now)) {
+                t = c.poll(now, out);
+            }
+            after(c);
+            if (t != null) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public long nextTimeoutNanos() {
+        while (!timers.isEmpty()) {
+            Timer t = timers.peek();
+            long[] state = timerState.get(t.connection());
+            if (state != null && state[1] == t.generation()) {
+                return t.deadlineNanos();
+            }
+            timers.poll();
+        }
+        return NO_TIMEOUT;
+    }
+
+    @Override
+    public void onTimeout(long now) {
+        enter(now);
+        while (!timers.isEmpty() && timers.peek().deadlineNanos() <= now) {
+            Timer t = timers.poll();
+            long[] state = timerState.get(t.connection());
+            if (state == null || state[1] != t.generation()) {
+                continue;
+            }
+            state[0] = Long.MAX_VALUE;
+            t.connection().onTimeout(now);
+            after(t.connection());
+        }
+    }
+
+    // ================================================================ bookkeeping
+
+    private void enter(long now) {
+        owner = Thread.currentThread();
+        nowNanos = now;
+        Runnable r;
+        while ((r = commands.poll()) != null) {
+            r.run();
+        }
+    }
+
+    /** After any event on a connection: schedule its sending and its timer. */
+    private void after(ConnectionCore c) {
+        if (c.state() == ConnectionState.CLOSED) {
+            return;
+        }
+        c.afterEvent(nowNanos);
+        touch(c);
+    }
+
+    private void touch(ConnectionCore c) {
+        if (c.state() == ConnectionState.CLOSED) {
+            active.remove(c);
+            timerState.remove(c);
+            return;
+        }
+        if (c.wantsToSend(nowNanos)) {
+            active.add(c);
+        }
+        long deadline = c.nextTimeoutNanos();
+        long[] state = timerState.computeIfAbsent(c, k -> new long[] {Long.MAX_VALUE, 0});
+        if (deadline != state[0]) {
+            state[0] = deadline;
+            state[1]++;
+            if (deadline != Long.MAX_VALUE) {
+                timers.add(new Timer(deadline, c, state[1]));
+            }
+        }
+    }
+
+    /** Forgets a connection (closed, refused or abandoned). */
+    void discard(ConnectionCore c, long now) {
+        byCid.remove(c.localCid());
+        respondingByInitiatorCid.values().remove(c);
+        initiatingByStaticKey.values().remove(c);
+        active.remove(c);
+        timerState.remove(c);
+    }
+
+    /** An IK initiation fell back to XX: its pinned key no longer identifies it for simultaneous open. */
+    void forgetPinned(ConnectionCore c, byte[] pinned) {
+        if (pinned != null) {
+            initiatingByStaticKey.remove(key(pinned), c);
+        }
+    }
+
+    void deliverAccepted(ConnectionCore c) {
+        respondingByInitiatorCid.values().remove(c);
+        CompletableFuture<ConnectionHandle> adopted = c.takeConnectFuture();
+        if (adopted != null) {
+            ConnectionHandle h = c.handle();
+            ctx.callbacks.execute(() -> adopted.complete(h));
+            return;
+        }
+        if (!accepted.offer(c.handle())) {
+            c.abort(ErrorCodes.CONNECTION_REFUSED, "accept backlog full", nowNanos);
+        }
+    }
+
+    void deliverStream(ConnectionHandle connection, StreamHandle stream) {
+        connection.streamArrived(stream);
+    }
+
+    void deliverDatagram(ConnectionHandle connection, byte[] data) {
+        connection.datagramArrived(data);
+    }
+
+    byte[] nextTimestamp() {
+        long wall = ctx.wallClockNanos.getAsLong();
+        lastTimestampNanos = Math.max(wall, lastTimestampNanos + 1);
+        return Tai64n.fromEpochNanos(lastTimestampNanos);
+    }
+
+    void countDropped() {
+        datagramsDropped++;
+    }
+
+    private void dropped(InetSocketAddress from, String reason) {
+        datagramsDropped++;
+        ctx.listener.datagramDropped(from, reason);
+    }
+
+    private long newConnectionId() {
+        long id;
+        do {
+            id = ctx.random.nextLong();
+        } while (id == 0 || byCid.containsKey(id));
+        return id;
+    }
+
+    private static String key(byte[] staticKey) {
+        return java.util.HexFormat.of().formatHex(staticKey);
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+}

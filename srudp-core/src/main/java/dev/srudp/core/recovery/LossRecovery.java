@@ -1,0 +1,206 @@
+package dev.srudp.core.recovery;
+
+import dev.srudp.core.congestion.CongestionController;
+import dev.srudp.core.wire.Frame;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * Loss detection for sent packets, following RFC 9002, section 6: acknowledgement-based detection
+ * with packet and time thresholds, and a probe timeout when acknowledgements stop.
+ */
+public final class LossRecovery {
+    /** RFC 9002, section 6.1.1: "The RECOMMENDED initial value for the packet reordering threshold (kPacketThreshold) is 3". */
+    public static final int PACKET_THRESHOLD = 3;
+
+    /** Receives what became of sent content. */
+    public interface Listener {
+        void onAcked(SentPacket.Item item);
+
+        void onLost(SentPacket.Item item);
+    }
+
+    private final NavigableMap<Long, SentPacket> sent = new TreeMap<>();
+    private final RttEstimator rtt;
+    private final CongestionController congestion;
+    private final long peerMaxAckDelayNanos;
+    private long largestAcked = -1;
+    private long lossTimeNanos = Long.MAX_VALUE;
+    private long lastAckElicitingSentNanos;
+    private int ackElicitingInFlight;
+    private int ptoCount;
+    private long packetsLost;
+    private final List<SentPacket> scratch = new ArrayList<>();
+
+    public LossRecovery(RttEstimator rtt, CongestionController congestion, long peerMaxAckDelayNanos) {
+        this.rtt = rtt;
+        this.congestion = congestion;
+        this.peerMaxAckDelayNanos = peerMaxAckDelayNanos;
+    }
+
+    public void onPacketSent(SentPacket packet) {
+        sent.put(packet.packetNumber, packet);
+        if (packet.ackEliciting) {
+            ackElicitingInFlight++;
+            lastAckElicitingSentNanos = packet.timeSentNanos;
+            congestion.onPacketSent(packet.timeSentNanos, packet.size);
+        }
+    }
+
+    /** Processes an ACK frame. Returns false if it acknowledges a packet number never sent. */
+    public boolean onAck(Frame.Ack ack, long nowNanos, long largestSentPacketNumber, Listener listener) {
+        if (ack.largestAcknowledged() > largestSentPacketNumber) {
+            return false;
+        }
+        long[] ranges = ack.ranges();
+        SentPacket newestAcked = null;
+        boolean ackElicitingAcked = false;
+        for (int i = 0; i < ranges.length; i += 2) {
+            Iterator<SentPacket> it = sent.subMap(ranges[i + 1], true, ranges[i], true).values().iterator();
+            while (it.hasNext()) {
+                SentPacket p = it.next();
+                it.remove();
+                if (newestAcked == null || p.packetNumber > newestAcked.packetNumber) {
+                    newestAcked = p;
+                }
+                if (p.ackEliciting) {
+                    ackElicitingAcked = true;
+                    ackElicitingInFlight--;
+                    congestion.onPacketAcked(nowNanos, p.timeSentNanos, p.size, rtt.smoothedRttNanos());
+                }
+                for (SentPacket.Item item : p.items) {
+                    listener.onAcked(item);
+                }
+            }
+        }
+        if (newestAcked == null) {
+            return true;
+        }
+        largestAcked = Math.max(largestAcked, ack.largestAcknowledged());
+        // RFC 9002, section 5.1: an RTT sample is taken when "the largest acknowledged packet number
+        // is newly acknowledged, and at least one of the newly acknowledged packets was ack-eliciting."
+        if (newestAcked.packetNumber == ack.largestAcknowledged() && ackElicitingAcked) {
+            long ackDelay = Math.min(ack.ackDelayMicros() * 1000, peerMaxAckDelayNanos);
+            rtt.onSample(nowNanos - newestAcked.timeSentNanos, ackDelay);
+        }
+        // RFC 9002, section 6.2.1: "The PTO backoff factor is reset when an acknowledgment is received"
+        ptoCount = 0;
+        detectLost(nowNanos, listener);
+        return true;
+    }
+
+    /** RFC 9002, section 6.1: declares packets lost by the packet and time thresholds. */
+    private void detectLost(long nowNanos, Listener listener) {
+        lossTimeNanos = Long.MAX_VALUE;
+        if (largestAcked < 0) {
+            return;
+        }
+        long lossDelay = rtt.lossDelayNanos();
+        long lostSendTime = nowNanos - lossDelay;
+        scratch.clear();
+        for (Map.Entry<Long, SentPacket> e : sent.headMap(largestAcked, false).entrySet()) {
+            SentPacket p = e.getValue();
+            if (p.timeSentNanos <= lostSendTime || largestAcked - p.packetNumber >= PACKET_THRESHOLD) {
+                scratch.add(p);
+            } else {
+                lossTimeNanos = Math.min(lossTimeNanos, p.timeSentNanos + lossDelay);
+            }
+        }
+        if (scratch.isEmpty()) {
+            return;
+        }
+        long lostBytes = 0;
+        long newestLostSent = Long.MIN_VALUE;
+        for (SentPacket p : scratch) {
+            sent.remove(p.packetNumber);
+            packetsLost++;
+            if (p.ackEliciting) {
+                ackElicitingInFlight--;
+                lostBytes += p.size;
+                newestLostSent = Math.max(newestLostSent, p.timeSentNanos);
+            }
+            for (SentPacket.Item item : p.items) {
+                listener.onLost(item);
+            }
+        }
+        if (lostBytes > 0) {
+            congestion.onPacketsLost(nowNanos, newestLostSent, lostBytes);
+        }
+        scratch.clear();
+    }
+
+    /** When {@link #onTimeout} must run next, or {@code Long.MAX_VALUE}. */
+    public long nextTimeoutNanos() {
+        if (lossTimeNanos != Long.MAX_VALUE) {
+            return lossTimeNanos;
+        }
+        if (ackElicitingInFlight <= 0) {
+            return Long.MAX_VALUE;
+        }
+        return lastAckElicitingSentNanos + (rtt.probeTimeoutNanos(peerMaxAckDelayNanos) << Math.min(ptoCount, 16));
+    }
+
+    /**
+     * Runs the loss or probe timer. Returns the number of probe packets to send now (0 when the loss
+     * timer fired instead).
+     */
+    public int onTimeout(long nowNanos, Listener listener) {
+        if (lossTimeNanos != Long.MAX_VALUE && nowNanos >= lossTimeNanos) {
+            detectLost(nowNanos, listener);
+            return 0;
+        }
+        if (ackElicitingInFlight > 0 && nowNanos >= nextTimeoutNanos()) {
+            // RFC 9002, section 6.2.4: "When a PTO timer expires, a sender MUST send at least one
+            // ack-eliciting packet ... An endpoint MAY send up to two full-sized datagrams"
+            ptoCount++;
+            return 2;
+        }
+        return 0;
+    }
+
+    /**
+     * Declares every outstanding packet's content lost, so it is sent again at once: used when
+     * probes keep going unanswered and the oldest data should lead the next flight.
+     */
+    public void requeueOldestForProbe(Listener listener) {
+        Map.Entry<Long, SentPacket> oldest = sent.firstEntry();
+        if (oldest == null) {
+            return;
+        }
+        for (SentPacket.Item item : oldest.getValue().items) {
+            listener.onLost(item);
+        }
+    }
+
+    /** Forgets every packet (connection closing). */
+    public void discardAll() {
+        for (SentPacket p : sent.values()) {
+            if (p.ackEliciting) {
+                congestion.onPacketDiscarded(p.size);
+            }
+        }
+        sent.clear();
+        ackElicitingInFlight = 0;
+        lossTimeNanos = Long.MAX_VALUE;
+    }
+
+    public int ptoCount() {
+        return ptoCount;
+    }
+
+    public long packetsLost() {
+        return packetsLost;
+    }
+
+    public boolean hasAckElicitingInFlight() {
+        return ackElicitingInFlight > 0;
+    }
+
+    public int outstandingPackets() {
+        return sent.size();
+    }
+}

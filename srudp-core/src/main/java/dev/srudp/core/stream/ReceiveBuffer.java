@@ -1,0 +1,290 @@
+package dev.srudp.core.stream;
+
+import dev.srudp.core.util.RangeSet;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The receiving half of a stream: the loop stores stream frames at their offsets (in any order,
+ * duplicates welcome), the application reads the contiguous prefix. The buffer never holds more
+ * than the flow-control window the connection advertised, so a slow reader throttles its sender
+ * instead of growing memory.
+ */
+public final class ReceiveBuffer {
+    /** What {@link #receive} made of a frame. */
+    public enum Result {
+        /** Stored (or already had it). */
+        OK,
+        /** Data beyond the advertised limit: a flow-control violation. */
+        FLOW_CONTROL_ERROR,
+        /** Data beyond the final size, or a final size that contradicts an earlier one. */
+        FINAL_SIZE_ERROR
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition readable = lock.newCondition();
+    private final ByteRing ring;
+    private final RangeSet received = new RangeSet();
+    private final Runnable onConsumed;
+    private final Executor callbacks;
+    private final ArrayDeque<PendingRead> pendingReads = new ArrayDeque<>();
+
+    private long readOffset;
+    private long highestReceived;
+    private long finalSize = -1;
+    private IOException failure;
+    private boolean stopped;
+
+    private record PendingRead(ByteBuffer dst, CompletableFuture<Integer> future) {
+    }
+
+    /**
+     * @param window     the most bytes held ahead of the reader
+     * @param onConsumed run (on the reading thread, outside the lock) after the application read,
+     *                   so the loop can extend the peer's credit
+     * @param callbacks  where asynchronous reads complete (never the loop)
+     */
+    public ReceiveBuffer(int window, Runnable onConsumed, Executor callbacks) {
+        this.ring = new ByteRing(window);
+        this.onConsumed = onConsumed;
+        this.callbacks = callbacks;
+    }
+
+    // ---- loop side ---------------------------------------------------------------------------
+
+    /** Stores stream data at {@code offset}; {@code limit} is the largest offset the peer may send. */
+    public Result receive(long offset, ByteBuffer data, boolean fin, long limit) {
+        int length = data.remaining();
+        long end = offset + length;
+        lock.lock();
+        try {
+            if (end > limit) {
+                return Result.FLOW_CONTROL_ERROR;
+            }
+            if ((finalSize >= 0 && (end > finalSize || (fin && end != finalSize)))
+                    || (fin && end < highestReceived)) {
+                return Result.FINAL_SIZE_ERROR;
+            }
+            if (fin) {
+                finalSize = end;
+            }
+            highestReceived = Math.max(highestReceived, end);
+            if (stopped) {
+                return Result.OK;
+            }
+            long start = Math.max(offset, readOffset);
+            if (start < end && !received.containsAll(start, end)) {
+                if (!ring.ensure(end)) {
+                    return Result.FLOW_CONTROL_ERROR;
+                }
+                ByteBuffer part = data.duplicate();
+                part.position(part.position() + (int) (start - offset));
+                ring.put(start, part);
+                received.add(start, end);
+            }
+            if (hasReadableLocked()) {
+                readable.signalAll();
+                completePendingReads();
+            }
+            return Result.OK;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The peer reset the stream: readers fail with {@code e} (data not yet read is discarded). */
+    public Result reset(long finalSizeFromPeer, IOException e) {
+        lock.lock();
+        try {
+            if ((finalSize >= 0 && finalSizeFromPeer != finalSize) || finalSizeFromPeer < highestReceived) {
+                return Result.FINAL_SIZE_ERROR;
+            }
+            finalSize = finalSizeFromPeer;
+            highestReceived = finalSizeFromPeer;
+            failLocked(e);
+            return Result.OK;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Fails current and later readers with {@code e}, unless the stream already ended cleanly. */
+    public void fail(IOException e) {
+        lock.lock();
+        try {
+            boolean everythingReceived = finalSize >= 0 && received.contiguousEnd(readOffset) == finalSize;
+            if (!everythingReceived) {
+                failLocked(e);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void failLocked(IOException e) {
+        if (failure == null) {
+            failure = e;
+        }
+        readable.signalAll();
+        completePendingReads();
+    }
+
+    /** The largest offset received so far (counts toward connection-level flow control). */
+    public long highestReceived() {
+        lock.lock();
+        try {
+            return highestReceived;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes the application has consumed. */
+    public long readOffset() {
+        lock.lock();
+        try {
+            return readOffset;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the peer's data (up to its FIN) has all been read, or the stream was reset. */
+    public boolean isComplete() {
+        lock.lock();
+        try {
+            return (finalSize >= 0 && readOffset == finalSize) || failure != null || stopped;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the final size is known (FIN or reset received). */
+    public boolean isFinalSizeKnown() {
+        lock.lock();
+        try {
+            return finalSize >= 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- application side --------------------------------------------------------------------
+
+    /** Reads up to {@code len} bytes, blocking until some arrive; -1 at the end of the stream. */
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        int n;
+        lock.lock();
+        try {
+            while (!hasReadableLocked()) {
+                try {
+                    readable.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting for stream data");
+                }
+            }
+            n = takeLocked(b, off, len);
+        } finally {
+            lock.unlock();
+        }
+        if (n > 0) {
+            onConsumed.run();
+        }
+        return n;
+    }
+
+    /** Bytes readable without blocking. */
+    public int available() {
+        lock.lock();
+        try {
+            return (int) Math.min(Integer.MAX_VALUE, received.contiguousEnd(readOffset) - readOffset);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reads into {@code dst} when data is available; the future completes off the loop. */
+    public CompletableFuture<Integer> readAsync(ByteBuffer dst) {
+        CompletableFuture<Integer> future = new CompletableFuture<>();
+        lock.lock();
+        try {
+            pendingReads.add(new PendingRead(dst, future));
+            if (hasReadableLocked()) {
+                completePendingReads();
+            }
+        } finally {
+            lock.unlock();
+        }
+        return future;
+    }
+
+    /** The application stops reading: data is discarded from now on. */
+    public void stop() {
+        lock.lock();
+        try {
+            stopped = true;
+            received.clear();
+            ring.release(Long.MAX_VALUE / 2);
+            readable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean hasReadableLocked() {
+        return failure != null || stopped || received.contiguousEnd(readOffset) > readOffset
+                || (finalSize >= 0 && readOffset == finalSize);
+    }
+
+    /** Takes readable bytes under the lock; -1 at end; throws the failure. */
+    private int takeLocked(byte[] b, int off, int len) throws IOException {
+        long available = received.contiguousEnd(readOffset) - readOffset;
+        if (available > 0 && failure == null) {
+            int n = (int) Math.min(available, len);
+            ring.get(readOffset, b, off, n);
+            advanceLocked(n);
+            return n;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return -1;
+    }
+
+    private void advanceLocked(int n) {
+        readOffset += n;
+        ring.release(readOffset);
+        received.removeBelow(readOffset);
+    }
+
+    private void completePendingReads() {
+        while (!pendingReads.isEmpty() && hasReadableLocked()) {
+            PendingRead read = pendingReads.poll();
+            long available = received.contiguousEnd(readOffset) - readOffset;
+            if (available > 0 && failure == null) {
+                int n = (int) Math.min(available, read.dst().remaining());
+                ring.get(readOffset, read.dst(), n);
+                advanceLocked(n);
+                callbacks.execute(() -> {
+                    read.future().complete(n);
+                    onConsumed.run();
+                });
+            } else if (failure != null) {
+                IOException e = failure;
+                callbacks.execute(() -> read.future().completeExceptionally(e));
+            } else {
+                callbacks.execute(() -> read.future().complete(-1));
+            }
+        }
+    }
+}
