@@ -46,4 +46,13 @@ class DhKeyPairTest {
         assertThrows(IllegalArgumentException.class, () -> DhKeyPair.fromPrivateKey(new byte[31]));
         assertThrows(IllegalArgumentException.class, () -> X25519.agree(new byte[32], new byte[33]));
     }
+
+    @Test
+    void keyPairsAreEqualWhenTheirPrivateKeysAre() {
+        byte[] privateKey = new byte[32];
+        privateKey[5] = 1;
+        assertEquals(DhKeyPair.fromPrivateKey(privateKey), DhKeyPair.fromPrivateKey(privateKey));
+        assertEquals(DhKeyPair.fromPrivateKey(privateKey).hashCode(), DhKeyPair.fromPrivateKey(privateKey).hashCode());
+        org.junit.jupiter.api.Assertions.assertNotEquals(DhKeyPair.fromPrivateKey(privateKey), DhKeyPair.generate(new SecureRandom()));
+    }
 }

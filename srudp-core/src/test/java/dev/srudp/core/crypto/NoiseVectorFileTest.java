@@ -69,4 +69,16 @@ class NoiseVectorFileTest {
         assertEquals("Noise_NN_448_AESGCM_SHA512 (skipped)", tests.get(0).getDisplayName());
         assertThrows(TestAbortedException.class, () -> tests.get(0).getExecutable().execute());
     }
+
+    @Test
+    void withoutThePropertyTheFileBesideTheRepositoryRootIsUsed() throws Exception {
+        String property = System.getProperty("srudp.noise.vectors");
+        org.junit.jupiter.api.Assumptions.assumeTrue(property != null, "the build did not set srudp.noise.vectors");
+        System.clearProperty("srudp.noise.vectors");
+        try {
+            assertEquals(Path.of(property).toAbsolutePath().normalize(), NoiseVectorsTest.vectorFile().toAbsolutePath().normalize());
+        } finally {
+            System.setProperty("srudp.noise.vectors", property);
+        }
+    }
 }

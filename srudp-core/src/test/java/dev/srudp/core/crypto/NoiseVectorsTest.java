@@ -113,7 +113,7 @@ class NoiseVectorsTest {
     }
 
     /** The property if set, else {@code ../shared/vectors/noise-ik-xx.json} from the repository root. */
-    private static Path vectorFile() throws IOException {
+    static Path vectorFile() throws IOException {
         String property = System.getProperty("srudp.noise.vectors");
         if (property != null && !property.isBlank()) {
             return Paths.get(property);
