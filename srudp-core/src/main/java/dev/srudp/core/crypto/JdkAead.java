@@ -1,6 +1,7 @@
 package dev.srudp.core.crypto;
 
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -34,7 +35,8 @@ final class JdkAead {
 
     /** Initialises for {@code mode} and returns the cipher, ready for AAD and data. */
     Cipher init(int mode, SecretKeySpec key, long n) throws GeneralSecurityException {
-        if (mode == Cipher.DECRYPT_MODE && key == lastKey && n == lastNonce) {
+        if (mode == Cipher.DECRYPT_MODE && n == lastNonce && lastKey != null
+                && (key == lastKey || MessageDigest.isEqual(key.getEncoded(), lastKey.getEncoded()))) {
             cipher.writeNonce(~n, nonce);
             jdkCipher.init(mode, key, cipher.parameters(nonce));
         }
