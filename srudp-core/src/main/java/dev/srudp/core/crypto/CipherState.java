@@ -20,8 +20,7 @@ public final class CipherState {
     public static final long MAX_NONCE = -1L;
 
     private final NoiseCipher cipher;
-    private final byte[] nonceBytes = new byte[NoiseCipher.NONCE_LENGTH];
-    private Cipher jdkCipher;
+    private JdkAead aead;
     private byte[] key;
     private SecretKeySpec keySpec;
     private long n;
@@ -157,11 +156,10 @@ public final class CipherState {
     }
 
     private byte[] crypt(int mode, long nonce, byte[] ad, byte[] input) throws GeneralSecurityException {
-        if (jdkCipher == null) {
-            jdkCipher = Cipher.getInstance(cipher.transformation());
+        if (aead == null) {
+            aead = new JdkAead(cipher);
         }
-        cipher.writeNonce(nonce, nonceBytes);
-        jdkCipher.init(mode, keySpec, cipher.parameters(nonceBytes));
+        Cipher jdkCipher = aead.init(mode, keySpec, nonce);
         if (ad != null && ad.length > 0) {
             jdkCipher.updateAAD(ad);
         }

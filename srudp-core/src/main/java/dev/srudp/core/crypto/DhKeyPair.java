@@ -1,5 +1,6 @@
 package dev.srudp.core.crypto;
 
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 
@@ -46,6 +47,18 @@ public final class DhKeyPair {
     /** Agrees with {@code remotePublicKey}; see {@link X25519#agree}. */
     byte[] agree(byte[] remotePublicKey) throws X25519.LowOrderPointException {
         return X25519.agree(privateKey, remotePublicKey);
+    }
+
+    /** Equal when the private keys are equal, compared in constant time. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof DhKeyPair that && MessageDigest.isEqual(privateKey, that.privateKey);
+    }
+
+    /** Hashes the public key, so the hash reveals nothing secret. */
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(publicKey);
     }
 
     /** Shows the public key only. */

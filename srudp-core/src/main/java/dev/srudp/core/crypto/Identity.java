@@ -1,6 +1,8 @@
 package dev.srudp.core.crypto;
 
+import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
@@ -86,6 +88,18 @@ public final class Identity {
         X25519.requireKeyLength(x25519PublicKey, "public key");
         byte[] signature = sign(StaticKeyCertificate.signedBytes(x25519PublicKey));
         return new StaticKeyCertificate(publicKey, x25519PublicKey, signature);
+    }
+
+    /** Equal when the seeds are equal, compared in constant time. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Identity that && MessageDigest.isEqual(seed, that.seed);
+    }
+
+    /** Hashes the public key, so the hash reveals nothing secret. */
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(publicKey);
     }
 
     /** Shows the public key only. */

@@ -173,7 +173,10 @@ public final class NoiseHandshake {
         if (isWriteTurn()) {
             throw fail("handshake message " + messageIndex + " received out of turn: it is ours to send", null);
         }
-        if (message == null || message.length > MAX_MESSAGE_LENGTH) {
+        if (message == null) {
+            throw fail("no handshake message (null)", null);
+        }
+        if (message.length > MAX_MESSAGE_LENGTH) {
             throw fail("handshake message longer than " + MAX_MESSAGE_LENGTH + " bytes", null);
         }
         int offset = 0;

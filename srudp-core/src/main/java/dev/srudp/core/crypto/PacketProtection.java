@@ -31,8 +31,7 @@ public final class PacketProtection {
 
     private final NoiseCipher cipher;
     private final SecretKeySpec key;
-    private final Cipher jdkCipher;
-    private final byte[] nonce = new byte[NoiseCipher.NONCE_LENGTH];
+    private final JdkAead aead;
 
     /**
      * Creates packet protection for a 32-byte key, such as {@link TransportKeys#sendKey()}.
@@ -45,11 +44,7 @@ public final class PacketProtection {
         }
         this.cipher = cipher;
         this.key = new SecretKeySpec(key, cipher.keyAlgorithm());
-        try {
-            this.jdkCipher = Cipher.getInstance(cipher.transformation());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK has no " + cipher.transformation(), e);
-        }
+        this.aead = new JdkAead(cipher);
     }
 
     /** The cipher in use. */
@@ -75,8 +70,7 @@ public final class PacketProtection {
                     + TAG_LENGTH + " spare bytes for the tag in a buffer of " + buf.length + " bytes");
         }
         try {
-            cipher.writeNonce(packetNumber, nonce);
-            jdkCipher.init(Cipher.ENCRYPT_MODE, key, cipher.parameters(nonce));
+            Cipher jdkCipher = aead.init(Cipher.ENCRYPT_MODE, key, packetNumber);
             jdkCipher.updateAAD(buf, offset, headerLength);
             int bodyOffset = offset + headerLength;
             int written = jdkCipher.doFinal(buf, bodyOffset, plaintextLength, buf, bodyOffset);
@@ -101,8 +95,7 @@ public final class PacketProtection {
             return -1;
         }
         try {
-            cipher.writeNonce(packetNumber, nonce);
-            jdkCipher.init(Cipher.DECRYPT_MODE, key, cipher.parameters(nonce));
+            Cipher jdkCipher = aead.init(Cipher.DECRYPT_MODE, key, packetNumber);
             jdkCipher.updateAAD(buf, offset, headerLength);
             int bodyOffset = offset + headerLength;
             return jdkCipher.doFinal(buf, bodyOffset, packetLength - headerLength, buf, bodyOffset);

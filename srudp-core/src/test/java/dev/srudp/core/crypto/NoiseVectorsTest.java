@@ -35,15 +35,27 @@ class NoiseVectorsTest {
 
     @TestFactory
     List<DynamicTest> everySupportedVectorReproducesItsCiphertextsAndHandshakeHash() throws IOException {
-        Path file = vectorFile();
+        return vectorTests(vectorFile(), System.getenv("CI") != null);
+    }
+
+    /**
+     * One dynamic test per vector in {@code file}; throws when the file is malformed or names
+     * no supported protocol, and aborts or fails (when {@code ci}) when it is absent.
+     */
+    static List<DynamicTest> vectorTests(Path file, boolean ci) throws IOException {
         if (!Files.isRegularFile(file)) {
             String reason = "Noise vector file " + file + " is absent";
-            if (System.getenv("CI") != null) {
+            if (ci) {
                 fail(reason + " and CI is set");
             }
             Assumptions.abort(reason + "; set srudp.noise.vectors to run the vectors");
         }
-        Object root = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
+        Object root;
+        try {
+            root = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + " is not valid JSON: " + e.getMessage(), e);
+        }
         if (!(root instanceof Map<?, ?> map) || !(map.get("vectors") instanceof List<?> vectors)) {
             throw new IllegalArgumentException(file + " has no \"vectors\" array");
         }
@@ -101,7 +113,7 @@ class NoiseVectorsTest {
     }
 
     /** The property if set, else {@code ../shared/vectors/noise-ik-xx.json} from the repository root. */
-    private static Path vectorFile() throws IOException {
+    static Path vectorFile() throws IOException {
         String property = System.getProperty("srudp.noise.vectors");
         if (property != null && !property.isBlank()) {
             return Paths.get(property);
