@@ -344,6 +344,35 @@ class FrameCodecPropertiesTest {
         assertEquals(close, FrameCodec.decode(ByteBuffer.wrap(encode(close))));
     }
 
+    /** Any Java string, lone surrogates included: not every one is well-formed Unicode. */
+    @Provide
+    Arbitrary<String> anyJavaString() {
+        Arbitrary<Character> chars = Arbitraries.oneOf(
+                Arbitraries.chars().range('\u0000', '\uffff'),
+                Arbitraries.chars().range('\ud800', '\udfff'),
+                Arbitraries.chars().range('a', 'z'));
+        return chars.list().ofMaxSize(600).map(cs -> {
+            StringBuilder sb = new StringBuilder(cs.size());
+            cs.forEach(sb::append);
+            return sb.toString();
+        });
+    }
+
+    @Property
+    void aConnectionCloseWithAnyJavaStringAsReasonDecodesBackToAnEqualFrame(@ForAll("anyJavaString") String reason)
+            throws Exception {
+        Frame.ConnectionClose close = new Frame.ConnectionClose(1, reason);
+        assertTrue(close.reason().getBytes(StandardCharsets.UTF_8).length <= Frame.MAX_REASON_BYTES);
+        assertEquals(close, FrameCodec.decode(ByteBuffer.wrap(encode(close))));
+    }
+
+    @Example
+    void aLoneSurrogateInAReasonBecomesAQuestionMarkAsOnTheWire() throws Exception {
+        Frame.ConnectionClose close = new Frame.ConnectionClose(1, "bad \uD800 end");
+        assertEquals("bad ? end", close.reason());
+        assertEquals(close, FrameCodec.decode(ByteBuffer.wrap(encode(close))));
+    }
+
     @Example
     void aNullReasonIsEmpty() {
         assertEquals("", new Frame.ConnectionClose(0, null).reason());
