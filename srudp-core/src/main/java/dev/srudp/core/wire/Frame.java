@@ -493,15 +493,19 @@ public sealed interface Frame {
         }
     }
 
-    /** Cuts {@code s} to at most {@code maxBytes} of UTF-8 without splitting a character. */
+    /**
+     * Cuts {@code s} to at most {@code maxBytes} of UTF-8 without splitting a character. The result
+     * is what goes on the wire: a lone surrogate, which UTF-8 cannot carry, becomes '?' as
+     * {@link String#getBytes} writes it, so a decoded frame equals the one that was sent.
+     */
     static String truncateUtf8(String s, int maxBytes) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= maxBytes) {
-            return s;
-        }
-        int end = maxBytes;
-        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
-            end--;
+        int end = bytes.length;
+        if (end > maxBytes) {
+            end = maxBytes;
+            while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+                end--;
+            }
         }
         return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
