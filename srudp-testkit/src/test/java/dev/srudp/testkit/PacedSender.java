@@ -4,7 +4,6 @@ import dev.srudp.core.net.Engine;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -46,10 +45,7 @@ final class PacedSender implements Engine {
 
     @Override
     public void onDatagram(long nowNanos, InetSocketAddress at, InetSocketAddress from, ByteBuffer datagram) {
-        byte[] bytes = new byte[datagram.remaining()];
-        datagram.get(bytes);
-        arrivals.add(new Recorder.Arrival(nowNanos, at, from, Payloads.sequence(bytes), bytes.length,
-                Arrays.hashCode(bytes)));
+        arrivals.add(Payloads.arrival(nowNanos, at, from, datagram));
     }
 
     @Override

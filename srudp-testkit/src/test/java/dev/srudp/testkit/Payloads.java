@@ -2,6 +2,8 @@ package dev.srudp.testkit;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.zip.CRC32;
 
 /** Numbered test payloads and addresses. */
 final class Payloads {
@@ -13,15 +15,22 @@ final class Payloads {
     static byte[] numbered(int sequence, int length) {
         byte[] bytes = new byte[length];
         ByteBuffer.wrap(bytes).putInt(sequence);
-        for (int i = 4; i < length; i++) {
-            bytes[i] = (byte) (sequence * 31 + i);
-        }
+        Arrays.fill(bytes, 4, length, (byte) (sequence * 31));
         return bytes;
     }
 
     /** The sequence number a payload starts with, or -1 if it is too short. */
     static int sequence(byte[] payload) {
         return payload.length < 4 ? -1 : ByteBuffer.wrap(payload).getInt();
+    }
+
+    /** A cheap fingerprint of a datagram's bytes for traces; consumes the buffer's remaining bytes. */
+    static Recorder.Arrival arrival(long nowNanos, InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram) {
+        int length = datagram.remaining();
+        int sequence = length < 4 ? -1 : datagram.getInt(datagram.position());
+        CRC32 crc = new CRC32();
+        crc.update(datagram);
+        return new Recorder.Arrival(nowNanos, local, from, sequence, length, (int) crc.getValue());
     }
 
     static InetSocketAddress address(String ip, int port) {

@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -58,12 +57,12 @@ final class Recorder implements Engine {
 
     @Override
     public void onDatagram(long nowNanos, InetSocketAddress at, InetSocketAddress from, ByteBuffer datagram) {
-        byte[] bytes = new byte[datagram.remaining()];
-        datagram.get(bytes);
-        arrivals.add(new Arrival(nowNanos, at, from, Payloads.sequence(bytes), bytes.length, Arrays.hashCode(bytes)));
         if (echo) {
+            byte[] bytes = new byte[datagram.remaining()];
+            datagram.duplicate().get(bytes);
             outbox.add(new Outgoing(at, from, bytes));
         }
+        arrivals.add(Payloads.arrival(nowNanos, at, from, datagram));
     }
 
     @Override

@@ -131,6 +131,23 @@ class SimNetworkTest {
     }
 
     @Test
+    void stepRunsOneEventAtATimeAndReportsWhenNoneAreLeft() {
+        SimNetwork network = new SimNetwork(1, LinkConditions.PERFECT);
+        Recorder a = new Recorder(A);
+        Recorder b = new Recorder(B);
+        network.attach(a, A);
+        network.attach(b, B);
+        a.send(B, Payloads.numbered(1, 8));
+        assertTrue(network.step(), "first service of A, which sends");
+        assertTrue(network.step(), "first service of B");
+        assertEquals(START, network.nowNanos());
+        assertTrue(network.step(), "the arrival at B");
+        assertEquals(START + MILLIS, network.nowNanos());
+        assertEquals(List.of(1), b.sequences());
+        assertFalse(network.step());
+    }
+
+    @Test
     void runUntilReturnsFalseAndStandsAtTheDeadlineWhenTheConditionNeverHolds() {
         SimNetwork network = new SimNetwork(1, LinkConditions.PERFECT);
         network.attach(new Recorder(A), A);
