@@ -3,10 +3,10 @@ package dev.srudp.testkit;
 /**
  * Counters of a simulated network, or of one direction of one link: a snapshot, not live.
  *
- * <p>{@link #sent()} counts datagrams that entered a link, including injected ones. Each of them
- * ends as exactly one of: delivered, lost, dropped for MTU, dropped for queue overflow, dropped for
- * no route (at arrival), dropped by a middlebox (at arrival), or still in flight; a duplicated one
- * is delivered once more. Datagrams stopped before they reach a link (by a tap, by an outbound
+ * <p>{@link #sent()} counts datagrams that entered a link, including injected ones. Each of them,
+ * and each extra copy counted in {@link #duplicated()}, ends as exactly one of: delivered, lost,
+ * dropped for MTU, dropped for queue overflow, dropped for no route (at arrival), dropped by a
+ * middlebox (at arrival), or still in flight. Datagrams stopped before they reach a link (by a tap, by an outbound
  * middlebox, or because the sender used a local address it does not own) are counted only in
  * {@link #droppedByTap()}, {@link #droppedByMiddlebox()} and {@link #droppedNoRoute()}.
  */

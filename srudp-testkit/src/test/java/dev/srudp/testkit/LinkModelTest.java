@@ -167,6 +167,47 @@ class LinkModelTest {
     }
 
     @Test
+    void everyDatagramSentOnALinkIsAccountedForOnceTrafficHasDrained() {
+        LinkConditions rough = LinkConditions.builder()
+                .lossProbability(0.05).duplicationProbability(0.05).reorderProbability(0.05)
+                .jitter(Duration.ofMillis(1)).bandwidthBitsPerSecond(5_000_000).queueLimitBytes(20_000)
+                .mtuBytes(1280).build();
+        InetSocketAddress nowhere = address("198.51.100.1", 1);
+        for (long seed = 0; seed < 10; seed++) {
+            SimNetwork network = new SimNetwork(seed, rough);
+            network.attach(new PacedSender(A, B, 3_000, 1200, 500_000), A);
+            network.attach(new Recorder(B, true), B);
+            Recorder stray = new Recorder(address("192.0.2.3", 7000));
+            network.attach(stray, address("192.0.2.3", 7000));
+            stray.send(nowhere, new byte[8]);
+            stray.send(B, new byte[1300]);
+            network.runFor(Duration.ofSeconds(10));
+
+            SimStats s = network.stats();
+            // Each datagram and each extra copy made by duplication has exactly one fate.
+            assertEquals(s.sent(), s.delivered() - s.duplicated() + s.lost() + s.droppedMtu() + s.droppedQueueFull()
+                    + s.droppedNoRoute() + s.droppedByMiddlebox(), "conservation; " + network.describe());
+            assertTrue(s.lost() > 0 && s.duplicated() > 0 && s.droppedMtu() == 1 && s.droppedNoRoute() >= 1,
+                    network.describe());
+        }
+    }
+
+    @Test
+    void linkBothWaysSetsTheSameConditionsInEachDirection() {
+        SimNetwork network = new SimNetwork(SEED, LinkConditions.PERFECT);
+        network.linkBothWays(A, B, LinkConditions.builder().delay(Duration.ofMillis(30)).build());
+        Recorder a = new Recorder(A);
+        Recorder b = new Recorder(B, true);
+        network.attach(a, A);
+        network.attach(b, B);
+        a.send(B, Payloads.numbered(1, 8));
+        network.runFor(Duration.ofMillis(100));
+
+        assertEquals(VirtualClock.START_NANOS + 30 * MILLIS, b.arrivals().get(0).timeNanos());
+        assertEquals(VirtualClock.START_NANOS + 60 * MILLIS, a.arrivals().get(0).timeNanos());
+    }
+
+    @Test
     void perDirectionConditionsApplyOnlyToTheirDirection() {
         SimNetwork network = new SimNetwork(SEED, LinkConditions.PERFECT);
         network.link(A, B, LinkConditions.builder().lossProbability(1.0).build());
