@@ -2,6 +2,7 @@ package dev.srudp.core.connection;
 
 import dev.srudp.AuthenticationException;
 import dev.srudp.ConnectionClosedException;
+import dev.srudp.Connection;
 import dev.srudp.ConnectionStats;
 import dev.srudp.ConnectionTimeoutException;
 import dev.srudp.ErrorCodes;
@@ -74,7 +75,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
     private long handshakeRetransmitIntervalNanos = INITIAL_HANDSHAKE_RETRANSMIT_NANOS;
     private final long handshakeDeadlineNanos;
     private boolean peerConfirmed;
-    private CompletableFuture<ConnectionHandle> connectFuture;
+    private CompletableFuture<Connection> connectFuture;
     private String handshakeHint;
 
     // ---- established
@@ -162,7 +163,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
     /** Starts a connection as initiator: IK when {@code pinnedStaticKey} is known, XX otherwise. */
     static ConnectionCore initiate(EndpointCore endpoint, long localCid, InetSocketAddress local,
             InetSocketAddress remote, PeerId expectedPeer, byte[] pinnedStaticKey, long nowNanos,
-            CompletableFuture<ConnectionHandle> future) {
+            CompletableFuture<Connection> future) {
         ConnectionCore c = new ConnectionCore(endpoint, true, localCid, local, remote, expectedPeer, nowNanos);
         c.state = ConnectionState.INITIATING;
         c.connectFuture = future;
@@ -446,7 +447,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
         state = ConnectionState.ESTABLISHED;
         ctx.listener.handshakeCompleted(peer, remoteAddress, initiator);
         if (initiator) {
-            CompletableFuture<ConnectionHandle> f = connectFuture;
+            CompletableFuture<Connection> f = connectFuture;
             connectFuture = null;
             if (f != null) {
                 ctx.callbacks.execute(() -> f.complete(handle));
@@ -457,12 +458,12 @@ public final class ConnectionCore implements LossRecovery.Listener {
     }
 
     /** Lets a simultaneous open finish here: this responder connection satisfies our own connect. */
-    void adoptConnectFuture(CompletableFuture<ConnectionHandle> future) {
+    void adoptConnectFuture(CompletableFuture<Connection> future) {
         this.connectFuture = future;
     }
 
-    CompletableFuture<ConnectionHandle> takeConnectFuture() {
-        CompletableFuture<ConnectionHandle> f = connectFuture;
+    CompletableFuture<Connection> takeConnectFuture() {
+        CompletableFuture<Connection> f = connectFuture;
         connectFuture = null;
         return f;
     }
@@ -967,7 +968,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
         state = next;
         closeCause = cause;
         if (connectFuture != null) {
-            CompletableFuture<ConnectionHandle> f = connectFuture;
+            CompletableFuture<Connection> f = connectFuture;
             connectFuture = null;
             ctx.callbacks.execute(() -> f.completeExceptionally(cause));
         }

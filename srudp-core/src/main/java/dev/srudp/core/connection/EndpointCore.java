@@ -2,6 +2,7 @@ package dev.srudp.core.connection;
 
 import dev.srudp.AuthenticationException;
 import dev.srudp.CertifiedKey;
+import dev.srudp.Connection;
 import dev.srudp.ConnectionClosedException;
 import dev.srudp.ErrorCodes;
 import dev.srudp.PeerAddress;
@@ -76,7 +77,7 @@ public final class EndpointCore implements Engine {
     private final Map<ConnectionCore, long[]> timerState = new HashMap<>();
     private final ArrayDeque<Outgoing> outgoing = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
-    private final Handoff<ConnectionHandle> accepted;
+    private final Handoff<Connection> accepted;
     private volatile Runnable wakeup = () -> { };
     private volatile Thread owner;
     private long nowNanos;
@@ -139,8 +140,8 @@ public final class EndpointCore implements Engine {
     }
 
     /** Opens a connection; the future completes (off the loop) when the handshake is done. */
-    public CompletableFuture<ConnectionHandle> connect(PeerAddress peer) {
-        CompletableFuture<ConnectionHandle> future = new CompletableFuture<>();
+    public CompletableFuture<Connection> connect(PeerAddress peer) {
+        CompletableFuture<Connection> future = new CompletableFuture<>();
         byte[] pinned = null;
         if (peer.certifiedKey().isPresent()) {
             StaticKeyCertificate cert = StaticKeyCertificate.decode(peer.certifiedKey().get().encoded());
@@ -156,7 +157,7 @@ public final class EndpointCore implements Engine {
         return future;
     }
 
-    private void startConnect(PeerAddress peer, byte[] pinned, CompletableFuture<ConnectionHandle> future,
+    private void startConnect(PeerAddress peer, byte[] pinned, CompletableFuture<Connection> future,
             long now) {
         if (closing) {
             future.completeExceptionally(new ConnectionClosedException("the endpoint is closed",
@@ -192,16 +193,16 @@ public final class EndpointCore implements Engine {
     }
 
     /** The next connection the acceptance policy admitted. */
-    public ConnectionHandle accept() throws java.io.IOException, InterruptedException {
+    public Connection accept() throws java.io.IOException, InterruptedException {
         return accepted.take();
     }
 
-    public CompletableFuture<ConnectionHandle> acceptAsync() {
+    public CompletableFuture<Connection> acceptAsync() {
         return accepted.takeAsync();
     }
 
     /** An accepted connection if one is waiting, else null (for single-threaded drivers). */
-    public ConnectionHandle pollAccepted() throws java.io.IOException {
+    public Connection pollAccepted() throws java.io.IOException {
         return accepted.poll();
     }
 
@@ -216,6 +217,13 @@ public final class EndpointCore implements Engine {
             accepted.fail(new ConnectionClosedException("the endpoint is closed", ErrorCodes.ENDPOINT_CLOSING,
                     false));
         });
+    }
+
+    /** A future completed by the owner thread once every command queued before it has run. */
+    public CompletableFuture<Void> barrier() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        execute(null, now -> f.complete(null));
+        return f;
     }
 
     /** Whether every connection has finished closing (for an orderly shutdown of the loop). */
@@ -370,7 +378,7 @@ public final class EndpointCore implements Engine {
         byCid.put(c.localCid(), c);
         respondingByInitiatorCid.put(init.senderId(), c);
         if (pattern == NoisePattern.IK) {
-            CompletableFuture<ConnectionHandle> adopted = pendingAdoption;
+            CompletableFuture<Connection> adopted = pendingAdoption;
             pendingAdoption = null;
             if (adopted != null) {
                 c.adoptConnectFuture(adopted);
@@ -383,7 +391,7 @@ public final class EndpointCore implements Engine {
         after(c);
     }
 
-    private CompletableFuture<ConnectionHandle> pendingAdoption;
+    private CompletableFuture<Connection> pendingAdoption;
 
     /**
      * Both sides initiated at once (after a hole punch). The initiation of the side with the larger
@@ -451,15 +459,20 @@ public final class EndpointCore implements Engine {
     @Override
     public void onTimeout(long now) {
         enter(now);
+        // collect first: a connection whose timer is still due after running re-arms it, and must
+        // not be run again in the same call
+        List<ConnectionCore> due = new ArrayList<>();
         while (!timers.isEmpty() && timers.peek().deadlineNanos() <= now) {
             Timer t = timers.poll();
             long[] state = timerState.get(t.connection());
-            if (state == null || state[1] != t.generation()) {
-                continue;
+            if (state != null && state[1] == t.generation()) {
+                state[0] = Long.MAX_VALUE;
+                due.add(t.connection());
             }
-            state[0] = Long.MAX_VALUE;
-            t.connection().onTimeout(now);
-            after(t.connection());
+        }
+        for (ConnectionCore c : due) {
+            c.onTimeout(now);
+            after(c);
         }
     }
 
@@ -521,7 +534,7 @@ public final class EndpointCore implements Engine {
 
     void deliverAccepted(ConnectionCore c) {
         respondingByInitiatorCid.values().remove(c);
-        CompletableFuture<ConnectionHandle> adopted = c.takeConnectFuture();
+        CompletableFuture<Connection> adopted = c.takeConnectFuture();
         if (adopted != null) {
             ConnectionHandle h = c.handle();
             ctx.callbacks.execute(() -> adopted.complete(h));

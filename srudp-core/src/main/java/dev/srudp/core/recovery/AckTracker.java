@@ -54,9 +54,12 @@ public final class AckTracker {
         return ackPending;
     }
 
-    /** When the delayed ACK is due, or {@code Long.MAX_VALUE}. */
+    /**
+     * When the delayed ACK is due, or {@code Long.MAX_VALUE}. An ACK due at once is not a timer: the
+     * connection asks to send ({@link #isAckDue}).
+     */
     public long ackDeadlineNanos() {
-        return ackPending && unackedAckEliciting > 0 ? (ackImmediately ? 0 : ackDeadlineNanos) : Long.MAX_VALUE;
+        return ackPending && unackedAckEliciting > 0 && !ackImmediately ? ackDeadlineNanos : Long.MAX_VALUE;
     }
 
     /** Builds the ACK frame for what was received and marks the ACK as sent. */

@@ -1,0 +1,128 @@
+package dev.srudp.core;
+
+import dev.srudp.CertifiedKey;
+import dev.srudp.Connection;
+import dev.srudp.Endpoint;
+import dev.srudp.EndpointConfig;
+import dev.srudp.PeerAddress;
+import dev.srudp.PeerId;
+import dev.srudp.SrudpException;
+import dev.srudp.core.connection.EndpointContext;
+import dev.srudp.core.connection.EndpointCore;
+import dev.srudp.core.crypto.DhKeyPair;
+import dev.srudp.core.crypto.Identity;
+import dev.srudp.core.net.UdpLoop;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** An endpoint on real UDP sockets: an {@link EndpointCore} driven by a {@link UdpLoop}. */
+final class UdpEndpoint implements Endpoint {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private final UdpLoop loop;
+    private final EndpointCore core;
+    private final ExecutorService callbacks;
+    private volatile boolean closed;
+
+    UdpEndpoint(Identity identity, DhKeyPair staticKey, EndpointConfig config, SecureRandom random)
+            throws IOException {
+        int n = COUNTER.incrementAndGet();
+        this.loop = new UdpLoop(config.bindAddresses());
+        this.callbacks = Executors.newCachedThreadPool(daemonThreads("srudp-callbacks-" + n));
+        EndpointContext ctx = new EndpointContext(identity, staticKey, config, random,
+                () -> System.currentTimeMillis() * 1_000_000L + System.nanoTime() % 1_000_000L, callbacks);
+        this.core = new EndpointCore(ctx, loop.localAddresses());
+        loop.start(core, "srudp-loop-" + n);
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger i = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + i.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public PeerId identity() {
+        return core.identity();
+    }
+
+    @Override
+    public CertifiedKey certifiedKey() {
+        return core.certifiedKey();
+    }
+
+    @Override
+    public List<InetSocketAddress> localAddresses() {
+        return core.localAddresses();
+    }
+
+    @Override
+    public Connection connect(PeerAddress peer) throws IOException, InterruptedException {
+        return await(connectAsync(peer));
+    }
+
+    @Override
+    public CompletableFuture<Connection> connectAsync(PeerAddress peer) {
+        return core.connect(peer);
+    }
+
+    @Override
+    public Connection accept() throws IOException, InterruptedException {
+        return core.accept();
+    }
+
+    @Override
+    public CompletableFuture<Connection> acceptAsync() {
+        return core.acceptAsync();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        core.close();
+        // the loop sends the CONNECTION_CLOSE frames in the same turn that runs this barrier, and
+        // finishes that turn before it stops
+        try {
+            core.barrier().get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            // the loop is gone or stuck: close the sockets regardless
+        }
+        loop.close();
+        callbacks.shutdown();
+    }
+
+    static <T> T await(CompletableFuture<T> future) throws IOException, InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SrudpException s) {
+                throw s;
+            }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(cause);
+        } catch (InterruptedException e) {
+            future.cancel(false);
+            throw e;
+        }
+    }
+}
