@@ -35,6 +35,18 @@ public interface SrudpStream extends AutoCloseable {
     /** Writes all of {@code src} asynchronously; completes when it is buffered for sending. */
     CompletableFuture<Void> writeAsync(ByteBuffer src);
 
+    /**
+     * Writes as many bytes of {@code src} as fit in the send buffer without blocking, like a
+     * non-blocking channel; returns how many were taken (possibly 0).
+     */
+    int tryWrite(ByteBuffer src) throws IOException;
+
+    /**
+     * Reads the bytes available now into {@code dst} without blocking; returns how many (possibly
+     * 0), or -1 at the end of the stream.
+     */
+    int tryRead(ByteBuffer dst) throws IOException;
+
     /** Ends this side's writing (FIN): the peer reads end of stream after all data written. */
     void shutdownOutput() throws IOException;
 

@@ -64,14 +64,14 @@ final class StreamHandle implements SrudpStream {
         }, endpoint.context().callbacks);
     }
 
-    /** Writes what fits without blocking; for single-threaded drivers. */
-    int tryWrite(ByteBuffer src) throws IOException {
+    @Override
+    public int tryWrite(ByteBuffer src) throws IOException {
         return state.send.tryWrite(src);
     }
 
-    /** Bytes readable without blocking. */
-    int available() {
-        return state.receive.available();
+    @Override
+    public int tryRead(ByteBuffer dst) throws IOException {
+        return state.receive.tryRead(dst);
     }
 
     @Override

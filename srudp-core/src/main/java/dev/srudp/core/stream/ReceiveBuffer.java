@@ -203,6 +203,32 @@ public final class ReceiveBuffer {
         return n;
     }
 
+    /** Reads what is available without blocking: the count, 0 if nothing yet, -1 at the end. */
+    public int tryRead(ByteBuffer dst) throws IOException {
+        int n;
+        lock.lock();
+        try {
+            long available = received.contiguousEnd(readOffset) - readOffset;
+            if (available > 0 && failure == null) {
+                n = (int) Math.min(available, dst.remaining());
+                ring.get(readOffset, dst, n);
+                advanceLocked(n);
+            } else if (failure != null) {
+                throw failure;
+            } else if (finalSize >= 0 && readOffset == finalSize) {
+                return -1;
+            } else {
+                return 0;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (n > 0) {
+            onConsumed.run();
+        }
+        return n;
+    }
+
     /** Bytes readable without blocking. */
     public int available() {
         lock.lock();
