@@ -50,8 +50,10 @@ import java.util.concurrent.CompletableFuture;
  * calls it, from the endpoint's loop; application threads reach it through commands.
  */
 public final class ConnectionCore implements LossRecovery.Listener {
-    /** The first handshake retransmission; it doubles with every attempt. */
+    /** The first handshake retransmission; it doubles with every attempt up to the maximum. */
     static final long INITIAL_HANDSHAKE_RETRANSMIT_NANOS = 250_000_000L;
+    /** The longest wait between handshake retransmissions, so a lossy path gets many tries. */
+    static final long MAX_HANDSHAKE_RETRANSMIT_NANOS = 1_000_000_000L;
     /** Datagrams held for the application before the oldest is dropped. */
     static final int MAX_QUEUED_DATAGRAMS = 256;
 
@@ -1079,7 +1081,8 @@ public final class ConnectionCore implements LossRecovery.Listener {
         }
         if (nowNanos >= handshakeRetransmitAtNanos && handshakePacket != null) {
             handshakePacketDue = true;
-            handshakeRetransmitIntervalNanos *= 2;
+            handshakeRetransmitIntervalNanos = Math.min(2 * handshakeRetransmitIntervalNanos,
+                    MAX_HANDSHAKE_RETRANSMIT_NANOS);
             handshakeRetransmitAtNanos = nowNanos + handshakeRetransmitIntervalNanos;
         }
         if (recovery != null) {
