@@ -132,7 +132,12 @@ public final class EndpointCore implements Engine {
             }
         };
         if (Thread.currentThread() == owner) {
+            // a single-threaded driver calls between engine events: run now, and have the owner
+            // poll for what the command made sendable
             task.run();
+            if (!active.isEmpty()) {
+                wakeup.run();
+            }
         } else {
             commands.add(task);
             wakeup.run();

@@ -100,7 +100,7 @@ final class StreamHandle implements SrudpStream {
 
     @Override
     public String toString() {
-        return "Stream[" + state.id + "]";
+        return "Stream[" + state.id + " " + state.send + " " + state.receive + "]";
     }
 
     private final class In extends InputStream {

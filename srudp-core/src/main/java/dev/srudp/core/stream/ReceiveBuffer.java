@@ -313,4 +313,16 @@ public final class ReceiveBuffer {
             }
         }
     }
+
+    @Override
+    public String toString() {
+        lock.lock();
+        try {
+            return "receive[read=" + readOffset + ", received=" + received + ", highest=" + highestReceived
+                    + (finalSize >= 0 ? ", final=" + finalSize : "") + (failure != null ? ", failed" : "")
+                    + (stopped ? ", stopped" : "") + "]";
+        } finally {
+            lock.unlock();
+        }
+    }
 }

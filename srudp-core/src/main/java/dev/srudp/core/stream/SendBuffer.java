@@ -146,7 +146,7 @@ public final class SendBuffer {
         lock.lock();
         try {
             long left = timeoutNanos;
-            while (!(finWritten && finAcked)) {
+            while (!(finWritten && finAcked && ring.base() == writeEnd)) {
                 if (failure != null) {
                     throw failure;
                 }
@@ -299,11 +299,14 @@ public final class SendBuffer {
         }
     }
 
-    /** Whether everything written, and the FIN, has been acknowledged. */
+    /**
+     * Whether everything written, and the FIN, has been acknowledged. The FIN alone is not enough:
+     * it may be acknowledged while earlier bytes are still being retransmitted.
+     */
     public boolean isFullyAcknowledged() {
         lock.lock();
         try {
-            return finWritten && finAcked;
+            return finWritten && finAcked && ring.base() == writeEnd;
         } finally {
             lock.unlock();
         }
@@ -344,6 +347,18 @@ public final class SendBuffer {
         lock.lock();
         try {
             return ring.base() < writeEnd || (finWritten && !finAcked);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        lock.lock();
+        try {
+            return "send[written=" + writeEnd + (finWritten ? "+FIN" : "") + ", sent=" + sendNext
+                    + (finSent ? "+FIN" : "") + ", acked below " + ring.base() + (finAcked ? "+FIN" : "") + ", lost="
+                    + lost + (finLost ? "+FIN" : "") + (failure != null ? ", failed" : "") + "]";
         } finally {
             lock.unlock();
         }
