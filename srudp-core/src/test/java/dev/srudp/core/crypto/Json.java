@@ -10,7 +10,7 @@ import java.util.Map;
  * arrays {@code List<Object>}, strings {@code String}, numbers {@code Double}, and
  * true/false/null their Java values. Anything else, including trailing text, throws.
  */
-final class Json {
+public final class Json {
 
     private final String text;
     private int pos;
@@ -19,7 +19,7 @@ final class Json {
         this.text = text;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json reader = new Json(text);
         reader.skipWhitespace();
         Object value = reader.value();
