@@ -39,9 +39,14 @@ final class UdpEndpoint implements Endpoint {
         this.loop = new UdpLoop(config.bindAddresses());
         this.callbacks = Executors.newCachedThreadPool(daemonThreads("srudp-callbacks-" + n));
         EndpointContext ctx = new EndpointContext(identity, staticKey, config, random,
-                () -> System.currentTimeMillis() * 1_000_000L + System.nanoTime() % 1_000_000L, callbacks);
+                UdpEndpoint::epochNanos, callbacks);
         this.core = new EndpointCore(ctx, loop.localAddresses());
         loop.start(core, "srudp-loop-" + n);
+    }
+
+    private static long epochNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     private static ThreadFactory daemonThreads(String name) {

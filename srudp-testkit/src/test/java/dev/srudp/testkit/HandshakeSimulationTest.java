@@ -122,4 +122,70 @@ class HandshakeSimulationTest {
         assertTrue(e.getCause().getMessage().contains("3000 ms"), e.getCause().getMessage());
         assertEquals(0, client.core().connectionCount());
     }
+
+    private static byte[] flipLastByte(byte[] b) {
+        byte[] t = b.clone();
+        t[t.length - 1] ^= 1;
+        return t;
+    }
+
+    @Test
+    void aForgedResponseArrivingFirstDoesNotSpoilTheHandshake() throws Exception {
+        Pair p = new Pair(21, LINK);
+        boolean[] forged = {false};
+        p.net.addTap((now, d, injector) -> {
+            if ((d.payload()[0] & 0xff) == 0xC3 && !forged[0]) {
+                forged[0] = true;
+                injector.inject(d.withPayload(flipLastByte(d.payload())), now);
+                injector.inject(d, now + 5_000_000L);
+                return false;
+            }
+            return true;
+        });
+        p.connect();
+        assertTrue(forged[0]);
+        assertTrue(p.transfer(64 << 10, Duration.ofSeconds(30)).intact());
+    }
+
+    @Test
+    void aForgedFinishArrivingFirstDoesNotSpoilAnXxHandshake() throws Exception {
+        Pair p = new Pair(22, LINK);
+        boolean[] forged = {false};
+        p.net.addTap((now, d, injector) -> {
+            if ((d.payload()[0] & 0xff) == 0xC4 && !forged[0]) {
+                forged[0] = true;
+                injector.inject(d.withPayload(flipLastByte(d.payload())), now);
+                injector.inject(d, now + 5_000_000L);
+                return false;
+            }
+            return true;
+        });
+        CompletableFuture<Connection> accepted = p.server.accept();
+        CompletableFuture<Connection> c = p.client.connect(PeerAddress.of(Pair.SERVER, p.server.peerId()));
+        p.net.runUntilOrFail(() -> c.isDone() && accepted.isDone(), Duration.ofSeconds(10), "XX handshake");
+        assertTrue(forged[0]);
+        p.clientConnection = c.join();
+        p.serverConnection = accepted.join();
+        assertTrue(p.transfer(64 << 10, Duration.ofSeconds(30)).intact());
+    }
+
+    @Test
+    void aForgedUnknownKeyRejectOnlyCostsAFallbackToXx() throws Exception {
+        Pair p = new Pair(23, LINK);
+        boolean[] forged = {false};
+        p.net.addTap((now, d, injector) -> {
+            byte[] b = d.payload();
+            if ((b[0] & 0xff) == 0xC1 && !forged[0]) {
+                forged[0] = true;
+                // REJECT: type, version, receiver connection ID (the initiator's), reason 1, versions [1]
+                byte[] reject = new byte[] {(byte) 0xC5, 1, b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], 1, 1, 1};
+                injector.inject(new Datagram(d.to(), d.from(), reject), now);
+            }
+            return true;
+        });
+        p.connect();
+        assertTrue(forged[0]);
+        assertEquals(p.server.peerId(), p.clientConnection.peer());
+        assertTrue(p.transfer(64 << 10, Duration.ofSeconds(30)).intact());
+    }
 }

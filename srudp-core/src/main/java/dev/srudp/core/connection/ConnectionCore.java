@@ -11,6 +11,7 @@ import dev.srudp.StreamResetException;
 import dev.srudp.VersionMismatchException;
 import dev.srudp.core.congestion.CongestionController;
 import dev.srudp.core.congestion.NewReno;
+import dev.srudp.core.crypto.DhKeyPair;
 import dev.srudp.core.crypto.HandshakeException;
 import dev.srudp.core.crypto.NoiseCipher;
 import dev.srudp.core.crypto.NoiseHandshake;
@@ -65,10 +66,19 @@ public final class ConnectionCore implements LossRecovery.Listener {
     private InetSocketAddress localAddress;
     private InetSocketAddress remoteAddress;
     private ConnectionState state;
-    private final int maxUdpPayload;
+    private int maxUdpPayload;
 
     // ---- handshake
     private NoiseHandshake handshake;
+    /**
+     * What rebuilds the handshake object exactly as it was before the last message was read: our
+     * ephemeral key and the messages already exchanged. A Noise handshake object is spent after a
+     * failed read, and a forged packet must not spend ours.
+     */
+    private DhKeyPair ephemeral;
+    private byte[] firstPayload;
+    private byte[] firstMessage;
+    private byte[] responsePayload;
     private final PeerId expectedPeer;
     private byte[] pinnedStaticKey;
     private byte[] handshakePacket;
@@ -97,7 +107,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
     private long lastReceivedNanos;
     private long lastAckElicitingSentNanos;
     private long idleTimeoutNanos;
-    private final long keepAliveNanos;
+    private long keepAliveNanos;
 
     // ---- streams and flow control
     private final Map<Long, StreamState> streams = new HashMap<>();
@@ -177,14 +187,13 @@ public final class ConnectionCore implements LossRecovery.Listener {
 
     private void startInitiation(long nowNanos) {
         NoisePattern pattern = pinnedStaticKey != null ? NoisePattern.IK : NoisePattern.XX;
-        handshake = NoiseHandshake.initiator(pattern, NoiseCipher.AESGCM, EndpointContext.PROLOGUE, ctx.staticKey,
-                null, pinnedStaticKey, ctx.random);
-        byte[] payload = pattern == NoisePattern.IK
+        ephemeral = DhKeyPair.generate(ctx.random);
+        firstPayload = pattern == NoisePattern.IK
                 ? localParams().withTimestamp(endpoint.nextTimestamp()).encode()
                 : new byte[0];
         byte[] message;
         try {
-            message = handshake.writeMessage(payload);
+            message = rebuildInitiatorHandshake();
         } catch (HandshakeException e) {
             fail(new AuthenticationException("cannot start the handshake: " + e.getMessage()), nowNanos);
             return;
@@ -194,16 +203,39 @@ public final class ConnectionCore implements LossRecovery.Listener {
                 nowNanos);
     }
 
+    /** A fresh initiator handshake object that has written the first message (the same bytes each time). */
+    private byte[] rebuildInitiatorHandshake() throws HandshakeException {
+        NoisePattern pattern = pinnedStaticKey != null ? NoisePattern.IK : NoisePattern.XX;
+        handshake = NoiseHandshake.initiator(pattern, NoiseCipher.AESGCM, EndpointContext.PROLOGUE, ctx.staticKey,
+                ephemeral, pinnedStaticKey, null);
+        return handshake.writeMessage(firstPayload);
+    }
+
+    /** A fresh XX responder handshake object that has read the first message and written the second. */
+    private void rebuildResponderHandshake() throws HandshakeException {
+        handshake = NoiseHandshake.responder(NoisePattern.XX, NoiseCipher.AESGCM, EndpointContext.PROLOGUE,
+                ctx.staticKey, ephemeral, null, null);
+        handshake.readMessage(firstMessage);
+        handshake.writeMessage(responsePayload);
+    }
+
+    /** Whether a first message is the one this responder connection already answered. */
+    boolean answers(Packets.Handshake init) {
+        return firstMessage != null && init.noiseMessage().equals(ByteBuffer.wrap(firstMessage));
+    }
+
     /**
      * Handles a first message addressed to this endpoint: returns the responder connection, or null
      * when the message is refused (the reason is reported to the listener).
      */
     static ConnectionCore respond(EndpointCore endpoint, long localCid, InetSocketAddress local,
-            InetSocketAddress remote, NoiseHandshake responderHandshake, Packets.Handshake init,
-            HandshakePayload initiatorPayload, long nowNanos) {
+            InetSocketAddress remote, NoiseHandshake responderHandshake, DhKeyPair responderEphemeral,
+            Packets.Handshake init, HandshakePayload initiatorPayload, long nowNanos) {
         ConnectionCore c = new ConnectionCore(endpoint, false, localCid, local, remote, null, nowNanos);
         c.remoteCid = init.senderId();
         c.handshake = responderHandshake;
+        c.ephemeral = responderEphemeral;
+        c.firstMessage = bytes(init.noiseMessage());
         c.ctx.listener.handshakeStarted(remote, false);
         boolean ik = responderHandshake.pattern() == NoisePattern.IK;
         if (ik) {
@@ -211,7 +243,8 @@ public final class ConnectionCore implements LossRecovery.Listener {
         }
         byte[] message;
         try {
-            message = responderHandshake.writeMessage(c.localParams().encode());
+            c.responsePayload = c.localParams().encode();
+            message = responderHandshake.writeMessage(c.responsePayload);
         } catch (HandshakeException e) {
             return null;
         }
@@ -282,7 +315,13 @@ public final class ConnectionCore implements LossRecovery.Listener {
         }
         recovery = new LossRecovery(rtt, congestion, AckTracker.MAX_ACK_DELAY_NANOS);
         lastReceivedNanos = nowNanos;
+        // a keepalive must come well within the idle timeout both sides agreed on
+        keepAliveNanos = Math.min(keepAliveNanos, idleTimeoutNanos / 2);
+        maxUdpPayload = (int) Math.min(maxUdpPayload, peerParams.maxUdpPayload());
         handshake = null;
+        ephemeral = null;
+        firstPayload = null;
+        responsePayload = null;
     }
 
     // ================================================================ handshake packets
@@ -314,9 +353,14 @@ public final class ConnectionCore implements LossRecovery.Listener {
         try {
             payloadBytes = handshake.readMessage(bytes(packet.noiseMessage()));
         } catch (HandshakeException e) {
-            // an attacker's forgery must not end a handshake that the real peer may still answer
+            // a forgery must not end a handshake that the real peer may still answer: restore the
+            // state from before the read and wait for the genuine response
             drop(from, "handshake response failed authentication");
-            restartHandshakeState(nowNanos);
+            try {
+                rebuildInitiatorHandshake();
+            } catch (HandshakeException impossible) {
+                fail(new AuthenticationException("handshake state lost: " + impossible.getMessage()), nowNanos);
+            }
             return;
         }
         HandshakePayload payload;
@@ -368,27 +412,28 @@ public final class ConnectionCore implements LossRecovery.Listener {
         establish(nowNanos);
     }
 
-    /**
-     * After a forged or corrupted response, a Noise handshake object is spent; the initiator starts
-     * over with a fresh one, which the real responder's answer to the retransmission will match.
-     */
-    private void restartHandshakeState(long nowNanos) {
-        long retransmitAt = handshakeRetransmitAtNanos;
-        startInitiation(nowNanos);
-        handshakePacketDue = false;
-        handshakeRetransmitAtNanos = Math.min(retransmitAt, nowNanos + INITIAL_HANDSHAKE_RETRANSMIT_NANOS);
-    }
-
     private void onFinish(long nowNanos, InetSocketAddress from, Packets.Handshake packet) {
         byte[] payloadBytes;
         HandshakePayload payload;
         try {
             payloadBytes = handshake.readMessage(bytes(packet.noiseMessage()));
+        } catch (HandshakeException e) {
+            // as for a forged response: keep waiting for the genuine third message
+            drop(from, "handshake finish failed authentication");
+            try {
+                rebuildResponderHandshake();
+            } catch (HandshakeException impossible) {
+                fail(new AuthenticationException("handshake state lost: " + impossible.getMessage()), nowNanos);
+            }
+            return;
+        }
+        try {
             payload = HandshakePayload.decode(payloadBytes);
-        } catch (HandshakeException | WireFormatException e) {
-            drop(from, "handshake finish failed: " + e.getMessage());
-            endpoint.discard(this, nowNanos);
-            state = ConnectionState.CLOSED;
+        } catch (WireFormatException e) {
+            // authenticated but malformed: the initiator itself is broken
+            installKeys(nowNanos);
+            abortInternal(ErrorCodes.PROTOCOL_VIOLATION, "malformed handshake payload: " + e.getMessage(), nowNanos,
+                    null);
             return;
         }
         byte[] noiseStatic = handshake.remoteStaticKey();
@@ -530,6 +575,12 @@ public final class ConnectionCore implements LossRecovery.Listener {
             handshakeRetransmitAtNanos = Long.MAX_VALUE;
         }
         ByteBuffer frames = ByteBuffer.wrap(buf, offset + Packets.DATA_HEADER_LENGTH, plaintextLength).slice();
+        if (!frames.hasRemaining()) {
+            // RFC 9000, section 12.4: "An endpoint MUST treat receipt of a packet containing no
+            // frames as a connection error of type PROTOCOL_VIOLATION."
+            abortInternal(ErrorCodes.PROTOCOL_VIOLATION, "packet without frames", nowNanos, null);
+            return;
+        }
         boolean ackEliciting = false;
         try {
             while (frames.hasRemaining() && !state.isClosingOrClosed()) {
@@ -582,6 +633,10 @@ public final class ConnectionCore implements LossRecovery.Listener {
         } else if (frame instanceof Frame.ConnectionClose c) {
             onConnectionClose(c, nowNanos);
         } else if (frame instanceof Frame.Datagram d) {
+            if (d.data().remaining() > maxDatagramPayload()) {
+                abortInternal(ErrorCodes.PROTOCOL_VIOLATION, "DATAGRAM larger than advertised", nowNanos, null);
+                return;
+            }
             endpoint.deliverDatagram(handle, bytes(d.data()));
         }
         // PING and PADDING only elicit an ACK; DATA_BLOCKED and STREAM_DATA_BLOCKED need no answer
@@ -676,6 +731,12 @@ public final class ConnectionCore implements LossRecovery.Listener {
     private void onResetStream(Frame.ResetStream r, long nowNanos) {
         StreamState stream = streamForPeerFrame(r.streamId(), nowNanos);
         if (stream == null) {
+            return;
+        }
+        if (r.finalSize() > stream.advertisedMaxStreamData) {
+            // RFC 9000, section 4.5: a final size beyond the flow-control limit is a FLOW_CONTROL_ERROR
+            abortInternal(ErrorCodes.FLOW_CONTROL_ERROR, "RESET_STREAM final size beyond the stream's limit",
+                    nowNanos, null);
             return;
         }
         ReceiveBuffer.Result result = stream.receive.reset(r.finalSize(), new StreamResetException(

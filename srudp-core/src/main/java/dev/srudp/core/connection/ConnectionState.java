@@ -5,11 +5,14 @@ package dev.srudp.core.connection;
  *
  * <pre>
  *  initiator:  INITIATING --RESPONSE--> ESTABLISHED
+ *              INITIATING --REJECT(version), identity mismatch, handshake timeout--> CLOSED
  *  responder:  (INIT_IK) --> AWAITING_CONFIRMATION --first DATA--> ESTABLISHED
  *              (INIT_XX) --> AWAITING_FINISH --FINISH--> ESTABLISHED
- *  ESTABLISHED --close/abort--> CLOSING --3 PTO--> CLOSED
+ *              AWAITING_* --handshake timeout--> CLOSED
+ *              AWAITING_* --refused by policy--> CLOSING
+ *  ESTABLISHED --close/abort/protocol error--> CLOSING --3 PTO--> CLOSED
  *  ESTABLISHED --CONNECTION_CLOSE received--> DRAINING --3 PTO--> CLOSED
- *  any state --idle or handshake timeout--> CLOSED
+ *  ESTABLISHED --idle timeout--> CLOSED
  * </pre>
  */
 public enum ConnectionState {

@@ -7,6 +7,7 @@ import dev.srudp.ConnectionClosedException;
 import dev.srudp.ErrorCodes;
 import dev.srudp.PeerAddress;
 import dev.srudp.PeerId;
+import dev.srudp.core.crypto.DhKeyPair;
 import dev.srudp.core.crypto.HandshakeException;
 import dev.srudp.core.crypto.NoiseCipher;
 import dev.srudp.core.crypto.NoiseHandshake;
@@ -319,7 +320,7 @@ public final class EndpointCore implements Engine {
             return;
         }
         ConnectionCore existing = respondingByInitiatorCid.get(init.senderId());
-        if (existing != null && from.equals(existing.remoteAddress())) {
+        if (existing != null && existing.answers(init)) {
             existing.onHandshakePacket(now, local, from, init);
             after(existing);
             return;
@@ -329,8 +330,9 @@ public final class EndpointCore implements Engine {
             return;
         }
         NoisePattern pattern = init.type() == Packets.TYPE_INIT_IK ? NoisePattern.IK : NoisePattern.XX;
+        DhKeyPair ephemeral = DhKeyPair.generate(ctx.random);
         NoiseHandshake handshake = NoiseHandshake.responder(pattern, NoiseCipher.AESGCM, EndpointContext.PROLOGUE,
-                ctx.staticKey, null, null, ctx.random);
+                ctx.staticKey, ephemeral, null, null);
         byte[] payloadBytes;
         try {
             payloadBytes = handshake.readMessage(bytes(init.noiseMessage()));
@@ -344,6 +346,7 @@ public final class EndpointCore implements Engine {
         }
         HandshakePayload payload = null;
         PeerId initiatorId = null;
+        CompletableFuture<Connection> adopted = null;
         if (pattern == NoisePattern.IK) {
             try {
                 payload = HandshakePayload.decode(payloadBytes);
@@ -370,21 +373,35 @@ public final class EndpointCore implements Engine {
                 dropped(from, "replayed or stale first handshake message");
                 return;
             }
-            if (!resolveSimultaneousOpen(remoteStatic, from)) {
-                return;
+            ConnectionCore ours = initiatingByStaticKey.get(key(remoteStatic));
+            if (ours != null && ours.state() == ConnectionState.INITIATING) {
+                // Both sides initiated at once (after a hole punch). The initiation of the side with
+                // the larger static key wins: that side ignores the other's first message, and the
+                // other abandons its own attempt and answers, its pending connect completing with
+                // the answered connection.
+                if (Arrays.compareUnsigned(ctx.staticKey.publicKey(), remoteStatic) > 0) {
+                    dropped(from, "simultaneous open: this side's initiation takes precedence");
+                    return;
+                }
+                adopted = ours.takeConnectFuture();
+                discard(ours, now);
             }
             lastTimestamps.put(initiatorId, payload.timestamp());
         }
-        ConnectionCore c = ConnectionCore.respond(this, newConnectionId(), local, from, handshake, init, payload, now);
+        ConnectionCore c = ConnectionCore.respond(this, newConnectionId(), local, from, handshake, ephemeral, init,
+                payload, now);
         if (c == null) {
             dropped(from, "handshake response could not be written");
+            if (adopted != null) {
+                CompletableFuture<Connection> f = adopted;
+                ctx.callbacks.execute(() -> f.completeExceptionally(new AuthenticationException(
+                        "the simultaneous handshake with " + from + " failed")));
+            }
             return;
         }
         byCid.put(c.localCid(), c);
         respondingByInitiatorCid.put(init.senderId(), c);
         if (pattern == NoisePattern.IK) {
-            CompletableFuture<Connection> adopted = pendingAdoption;
-            pendingAdoption = null;
             if (adopted != null) {
                 c.adoptConnectFuture(adopted);
             }
@@ -394,29 +411,6 @@ public final class EndpointCore implements Engine {
             }
         }
         after(c);
-    }
-
-    private CompletableFuture<Connection> pendingAdoption;
-
-    /**
-     * Both sides initiated at once (after a hole punch). The initiation of the side with the larger
-     * static key wins: that side ignores the other's first message, and the other side abandons its
-     * own attempt and answers, its pending connect completing with the answered connection.
-     *
-     * @return whether the incoming first message should be answered
-     */
-    private boolean resolveSimultaneousOpen(byte[] remoteStatic, InetSocketAddress from) {
-        ConnectionCore ours = initiatingByStaticKey.get(key(remoteStatic));
-        if (ours == null || ours.state() != ConnectionState.INITIATING) {
-            return true;
-        }
-        if (Arrays.compareUnsigned(ctx.staticKey.publicKey(), remoteStatic) > 0) {
-            dropped(from, "simultaneous open: this side's initiation takes precedence");
-            return false;
-        }
-        pendingAdoption = ours.takeConnectFuture();
-        discard(ours, nowNanos);
-        return true;
     }
 
     private void reject(InetSocketAddress local, InetSocketAddress to, long receiverId, int reason) {

@@ -163,8 +163,10 @@ public final class LossRecovery {
     }
 
     /**
-     * Declares every outstanding packet's content lost, so it is sent again at once: used when
-     * probes keep going unanswered and the oldest data should lead the next flight.
+     * Queues the content of the oldest outstanding packet for sending again, so that a probe
+     * carries data the peer most likely lacks (RFC 9002, section 6.2.4: a probe "SHOULD carry
+     * data ... previously sent"). The packet itself stays outstanding; whichever copy is
+     * acknowledged first settles it.
      */
     public void requeueOldestForProbe(Listener listener) {
         Map.Entry<Long, SentPacket> oldest = sent.firstEntry();

@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
  * kind of datagram apart, so srudp shares its socket with STUN as RFC 7983 arranges:
  *
  * <pre>
- *   0x00-0x03  STUN (RFC 7983, section 7: "If the value of the first byte is 0 or 1, then the
- *              packet is STUN"; srudp keeps 0-3 free for it)
+ *   0x00-0x03  STUN: RFC 7983, section 7, gives first-byte values 0 to 3 to STUN when
+ *              several protocols share one socket; srudp keeps them free for it
  *   0xC1       HANDSHAKE_INIT_IK    Noise IK message 1
  *   0xC2       HANDSHAKE_INIT_XX    Noise XX message 1
  *   0xC3       HANDSHAKE_RESPONSE   Noise message 2
