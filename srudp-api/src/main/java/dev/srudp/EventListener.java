@@ -32,6 +32,13 @@ public interface EventListener {
     default void datagramDropped(InetSocketAddress from, String reason) {
     }
 
+    /**
+     * Packets from the peer arrived from a new address; the endpoint challenges that address before
+     * it sends there.
+     */
+    default void pathValidationStarted(PeerId peer, InetSocketAddress current, InetSocketAddress candidate) {
+    }
+
     /** The peer's address changed and the new path was validated. */
     default void pathChanged(PeerId peer, InetSocketAddress oldRemote, InetSocketAddress newRemote) {
     }

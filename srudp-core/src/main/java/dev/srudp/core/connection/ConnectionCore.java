@@ -127,7 +127,9 @@ public final class ConnectionCore implements LossRecovery.Listener {
     private long consumedBytes;
     private boolean maxDataDue;
     private final ArrayDeque<byte[]> outgoingDatagrams = new ArrayDeque<>();
-    private final ArrayDeque<Long> pathResponses = new ArrayDeque<>();
+    private final PathValidator paths;
+    /** The path of the packet whose frames are being processed. */
+    private PathValidator.Path arrival;
 
     // ---- closing
     private boolean closeRequested;
@@ -168,6 +170,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
         this.localMaxStreams = ctx.config.maxStreamsPerConnection();
         this.lastReceivedNanos = nowNanos;
         this.handle = new ConnectionHandle(this, endpoint);
+        this.paths = new PathValidator(local, remote);
     }
 
     // ================================================================ creation
@@ -391,6 +394,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
         remoteCid = packet.senderId();
         remoteAddress = from;
         localAddress = local;
+        paths.reset(local, from);
         if (handshake.pattern() == NoisePattern.XX) {
             byte[] message;
             try {
@@ -557,11 +561,10 @@ public final class ConnectionCore implements LossRecovery.Listener {
         packetsReceived++;
         bytesReceived += length;
         lastReceivedNanos = nowNanos;
-        if (!from.equals(remoteAddress) && pn == replay.highestSeen()) {
-            InetSocketAddress old = remoteAddress;
-            remoteAddress = from;
-            localAddress = local;
-            ctx.listener.pathChanged(peer, old, from);
+        arrival = new PathValidator.Path(local, from);
+        if (state == ConnectionState.ESTABLISHED
+                && paths.onPacket(arrival, pn == replay.highestSeen(), length, nowNanos, ctx.random)) {
+            ctx.listener.pathValidationStarted(peer, remoteAddress, from);
         }
         if (state == ConnectionState.AWAITING_CONFIRMATION) {
             handshakePacket = null;
@@ -627,8 +630,13 @@ public final class ConnectionCore implements LossRecovery.Listener {
             peerMaxStreams = Math.max(peerMaxStreams, m.maximum());
             openPendingStreams();
         } else if (frame instanceof Frame.PathChallenge c) {
-            if (pathResponses.size() < 4) {
-                pathResponses.add(c.data());
+            paths.onChallenge(c.data(), arrival);
+        } else if (frame instanceof Frame.PathResponse r) {
+            PathValidator.Path old = paths.onResponse(r.data());
+            if (old != null) {
+                localAddress = paths.current().local();
+                remoteAddress = paths.current().remote();
+                ctx.listener.pathChanged(peer, old.remote(), remoteAddress);
             }
         } else if (frame instanceof Frame.ConnectionClose c) {
             onConnectionClose(c, nowNanos);
@@ -1094,7 +1102,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
         if (state == ConnectionState.CLOSING || state == ConnectionState.DRAINING) {
             return closingEndsNanos;
         }
-        long t = Math.min(handshakeRetransmitAtNanos, closeDeadlineNanos);
+        long t = Math.min(Math.min(handshakeRetransmitAtNanos, closeDeadlineNanos), paths.nextTimeoutNanos());
         if (state.isHandshaking()) {
             t = Math.min(t, handshakeDeadlineNanos);
         }
@@ -1146,6 +1154,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
                     MAX_HANDSHAKE_RETRANSMIT_NANOS);
             handshakeRetransmitAtNanos = nowNanos + handshakeRetransmitIntervalNanos;
         }
+        paths.onTimeout(nowNanos);
         if (recovery != null) {
             int probes = recovery.onTimeout(nowNanos, this);
             if (probes > 0) {
@@ -1176,7 +1185,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
             return closeFrameDue;
         }
         if (acks.isAckDue(nowNanos) || pingDue || probesDue > 0 || maxDataDue || maxStreamsDue
-                || !pathResponses.isEmpty() || !controlQueue.isEmpty()) {
+                || paths.hasResponses() || paths.challengeDue() != null || !controlQueue.isEmpty()) {
             return true;
         }
         if (!congestion.canSend(maxUdpPayload)) {
@@ -1210,6 +1219,12 @@ public final class ConnectionCore implements LossRecovery.Listener {
                 || state == ConnectionState.CLOSED) {
             return null;
         }
+        if (state == ConnectionState.ESTABLISHED) {
+            Engine.Transmit t = writePathPacket(nowNanos, out);
+            if (t != null) {
+                return t;
+            }
+        }
         return writeDataPacket(nowNanos, out);
     }
 
@@ -1238,10 +1253,6 @@ public final class ConnectionCore implements LossRecovery.Listener {
             Frame.Ack ack = acks.buildAck(nowNanos);
             ack.encode(frames);
             sent.items.add(new SentPacket.Item(SentPacket.Kind.ACK, 0, ack.largestAcknowledged(), 0, false));
-        }
-        while (!pathResponses.isEmpty() && frames.remaining() >= 9) {
-            new Frame.PathResponse(pathResponses.poll()).encode(frames);
-            ackEliciting = true;
         }
         if (maxDataDue && frames.remaining() >= 9) {
             maxDataDue = false;
@@ -1277,6 +1288,50 @@ public final class ConnectionCore implements LossRecovery.Listener {
         record.items.addAll(sent.items);
         record.retransmission = sent.retransmission;
         return seal(out, packetStart, payloadStart, frames.position(), pn, record, nowNanos);
+    }
+
+    /**
+     * A packet of its own for path validation: a PATH_RESPONSE goes back on the path its
+     * challenge came from; a PATH_CHALLENGE goes on the candidate path, padded to 1200 bytes where
+     * the amplification limit allows, so the path is also shown to carry full-sized datagrams.
+     */
+    private Engine.Transmit writePathPacket(long nowNanos, ByteBuffer out) {
+        PathValidator.Response response = paths.pollResponse();
+        if (response != null) {
+            int length = writeSingleFramePacket(out, new Frame.PathResponse(response.data()), 0, nowNanos);
+            paths.onSent(response.path(), length);
+            return new Engine.Transmit(response.path().local(), response.path().remote());
+        }
+        PathValidator.Path candidate = paths.challengeDue();
+        if (candidate != null) {
+            int minimum = Packets.DATA_HEADER_LENGTH + 9 + Packets.TAG_LENGTH;
+            long allowance = paths.candidateAllowance();
+            if (allowance < minimum) {
+                return null;
+            }
+            int length = writeSingleFramePacket(out, new Frame.PathChallenge(paths.challengeData()),
+                    (int) Math.min(1200, allowance), nowNanos);
+            paths.onChallengeSent(length, nowNanos, Math.max(3 * rtt.probeTimeoutNanos(AckTracker.MAX_ACK_DELAY_NANOS),
+                    100_000_000L));
+            return new Engine.Transmit(candidate.local(), candidate.remote());
+        }
+        return null;
+    }
+
+    /** Writes and seals a packet with one frame, padded to {@code padTo} bytes; returns its length. */
+    private int writeSingleFramePacket(ByteBuffer out, Frame frame, int padTo, long nowNanos) {
+        int packetStart = out.position();
+        long pn = nextPacketNumber;
+        out.put((byte) Packets.TYPE_DATA).putLong(remoteCid).putLong(pn);
+        int payloadStart = out.position();
+        frame.encode(out);
+        int padding = padTo - Packets.TAG_LENGTH - (out.position() - packetStart);
+        if (padding > 0) {
+            new Frame.Padding(padding).encode(out);
+        }
+        SentPacket record = new SentPacket(pn, nowNanos, 0, true);
+        seal(out, packetStart, payloadStart, out.position(), pn, record, nowNanos);
+        return out.position() - packetStart;
     }
 
     private boolean writeDatagrams(ByteBuffer frames, int payloadStart) {
