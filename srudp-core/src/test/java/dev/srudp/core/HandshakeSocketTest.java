@@ -184,6 +184,23 @@ class HandshakeSocketTest {
 
     @Test
     @Timeout(30)
+    void handshakeWithClosedPortTimesOutWithinAFewSeconds() throws Exception {
+        InetSocketAddress target;
+        try (DatagramChannel gone = DatagramChannel.open().bind(new InetSocketAddress(V4, 0))) {
+            target = (InetSocketAddress) gone.getLocalAddress();
+        }
+        try (Endpoint client = Srudp.open(config(V4).handshakeTimeout(Duration.ofSeconds(1)).build())) {
+            long t0 = System.nanoTime();
+            ConnectionTimeoutException e = assertThrows(ConnectionTimeoutException.class,
+                    () -> client.connect(PeerAddress.of(target, client.identity())));
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(millis < 5000, "timed out after " + millis + " ms");
+            assertTrue(e.getMessage().contains("1000 ms"), "message names the timeout: " + e.getMessage());
+        }
+    }
+
+    @Test
+    @Timeout(30)
     void handshakeWithSilentPortTimesOutWithinAFewSeconds() throws Exception {
         try (DatagramChannel silent = DatagramChannel.open().bind(new InetSocketAddress(V4, 0));
                 Endpoint client = Srudp.open(config(V4).handshakeTimeout(Duration.ofSeconds(1)).build())) {
