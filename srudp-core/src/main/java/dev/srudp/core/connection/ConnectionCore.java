@@ -619,7 +619,15 @@ public final class ConnectionCore implements LossRecovery.Listener {
         } else if (frame instanceof Frame.StopSending s) {
             onStopSending(s, nowNanos);
         } else if (frame instanceof Frame.MaxData m) {
-            peerMaxData = Math.max(peerMaxData, m.maximum());
+            if (m.maximum() > peerMaxData) {
+                peerMaxData = m.maximum();
+                // streams that ran out of connection credit left the send queue; resume them
+                for (StreamState st : streams.values()) {
+                    if (mayOpen(st) && st.send.hasSendable(st.peerMaxStreamData, peerMaxData - newBytesSent)) {
+                        queueForSending(st);
+                    }
+                }
+            }
         } else if (frame instanceof Frame.MaxStreamData m) {
             StreamState s = streams.get(m.streamId());
             if (s != null) {
