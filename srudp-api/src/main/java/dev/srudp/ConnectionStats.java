@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param retransmissions    packets that carried retransmitted data
  * @param packetsDropped     received datagrams dropped (failed authentication, replayed, malformed)
  * @param congestionWindow   the current congestion window in bytes
+ * @param keyUpdates         how many times this side replaced its sending key
  * @param localAddress       the local socket of the current path
  * @param remoteAddress      the peer's address on the current path
  */
@@ -30,6 +31,7 @@ public record ConnectionStats(
         long retransmissions,
         long packetsDropped,
         long congestionWindow,
+        long keyUpdates,
         InetSocketAddress localAddress,
         InetSocketAddress remoteAddress) {
 }

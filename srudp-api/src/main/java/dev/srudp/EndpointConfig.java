@@ -24,8 +24,12 @@ public final class EndpointConfig {
     private final int streamSendBuffer;
     private final AcceptPolicy acceptPolicy;
     private final EventListener eventListener;
+    private final long keyUpdateAfterPackets;
+    private final Duration keyUpdateAfter;
 
     private EndpointConfig(Builder b) {
+        this.keyUpdateAfterPackets = b.keyUpdateAfterPackets;
+        this.keyUpdateAfter = b.keyUpdateAfter;
         this.bindAddresses = List.copyOf(b.bindAddresses);
         this.keepAliveInterval = b.keepAliveInterval;
         this.idleTimeout = b.idleTimeout;
@@ -102,8 +106,18 @@ public final class EndpointConfig {
         return eventListener;
     }
 
+    public long keyUpdateAfterPackets() {
+        return keyUpdateAfterPackets;
+    }
+
+    public Duration keyUpdateAfter() {
+        return keyUpdateAfter;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
+        b.keyUpdateAfterPackets = keyUpdateAfterPackets;
+        b.keyUpdateAfter = keyUpdateAfter;
         b.bindAddresses = bindAddresses;
         b.keepAliveInterval = keepAliveInterval;
         b.idleTimeout = idleTimeout;
@@ -135,8 +149,29 @@ public final class EndpointConfig {
         private int streamSendBuffer = 1 << 20;
         private AcceptPolicy acceptPolicy = AcceptPolicy.ANYONE;
         private EventListener eventListener = EventListener.NONE;
+        private long keyUpdateAfterPackets = 1L << 22;
+        private Duration keyUpdateAfter = Duration.ofHours(1);
 
         private Builder() {
+        }
+
+        /**
+         * Packets sent with one key before it is replaced. Default 2^22 (about 5 GB at 1200 bytes),
+         * well inside AES-GCM's confidentiality limit of 2^23 packets that RFC 9001, section 6.6
+         * gives for this packet size.
+         */
+        public Builder keyUpdateAfterPackets(long packets) {
+            if (packets < 16 || packets > (1L << 23)) {
+                throw new IllegalArgumentException("keyUpdateAfterPackets must be between 16 and 2^23, got " + packets);
+            }
+            this.keyUpdateAfterPackets = packets;
+            return this;
+        }
+
+        /** The longest time one sending key is used. Default 1 hour. */
+        public Builder keyUpdateAfter(Duration d) {
+            this.keyUpdateAfter = positive(d, "keyUpdateAfter");
+            return this;
         }
 
         /**

@@ -16,7 +16,6 @@ import dev.srudp.core.crypto.HandshakeException;
 import dev.srudp.core.crypto.NoiseCipher;
 import dev.srudp.core.crypto.NoiseHandshake;
 import dev.srudp.core.crypto.NoisePattern;
-import dev.srudp.core.crypto.PacketProtection;
 import dev.srudp.core.crypto.ReplayWindow;
 import dev.srudp.core.crypto.StaticKeyCertificate;
 import dev.srudp.core.crypto.TransportKeys;
@@ -94,8 +93,9 @@ public final class ConnectionCore implements LossRecovery.Listener {
     private PeerId peer;
     private byte[] remoteStaticKey;
     private HandshakePayload peerParams;
-    private PacketProtection sealer;
-    private PacketProtection opener;
+    private TrafficKeys keys;
+    private long packetsInSendPhase;
+    private long sendPhaseStartNanos;
     private final ReplayWindow replay = new ReplayWindow();
     private long nextPacketNumber;
     private final RttEstimator rtt = new RttEstimator();
@@ -307,9 +307,9 @@ public final class ConnectionCore implements LossRecovery.Listener {
     }
 
     private void installKeys(long nowNanos) {
-        TransportKeys keys = handshake.split();
-        sealer = new PacketProtection(keys.cipher(), keys.sendKey());
-        opener = new PacketProtection(keys.cipher(), keys.receiveKey());
+        TransportKeys split = handshake.split();
+        keys = new TrafficKeys(split.cipher(), split.sendKey(), split.receiveKey());
+        sendPhaseStartNanos = nowNanos;
         peerMaxData = peerParams.initialMaxData();
         peerMaxStreams = peerParams.initialMaxStreams();
         long peerIdle = peerParams.maxIdleTimeoutMs();
@@ -523,7 +523,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
 
     /** A DATA packet whose destination connection ID is ours. */
     void onDataPacket(long nowNanos, InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram) {
-        if (opener == null || state == ConnectionState.CLOSED) {
+        if (keys == null || state == ConnectionState.CLOSED) {
             drop(from, "no keys yet");
             return;
         }
@@ -533,10 +533,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
             return;
         }
         int start = datagram.position();
-        if ((datagram.get(start) & 1) != 0) {
-            drop(from, "unknown key phase");
-            return;
-        }
+        int phase = datagram.get(start) & 1;
         long pn = datagram.getLong(start + 1 + Packets.CID_LENGTH);
         if (pn < 0 || !replay.isFresh(pn)) {
             drop(from, "replayed");
@@ -552,7 +549,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
             datagram.duplicate().get(buf);
             offset = 0;
         }
-        int plaintextLength = opener.open(pn, buf, offset, Packets.DATA_HEADER_LENGTH, length);
+        int plaintextLength = keys.open(pn, phase, buf, offset, Packets.DATA_HEADER_LENGTH, length, nextPacketNumber);
         if (plaintextLength < 0) {
             drop(from, "authentication failed");
             return;
@@ -609,6 +606,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
             return;
         }
         if (frame instanceof Frame.Ack ack) {
+            keys.onAcknowledged(ack.largestAcknowledged());
             if (!recovery.onAck(ack, nowNanos, nextPacketNumber - 1, this)) {
                 abortInternal(ErrorCodes.PROTOCOL_VIOLATION, "ACK of a packet never sent", nowNanos, null);
             }
@@ -1031,7 +1029,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
                     : new ConnectionClosedException("the connection was closed locally: " + reason + " ("
                             + ErrorCodes.name(code) + ")", code, false);
         }
-        if (sealer == null) {
+        if (keys == null) {
             // no keys: nothing can be said to the peer
             enterTerminalPhase(ConnectionState.CLOSED, cause, nowNanos, false);
             return;
@@ -1186,7 +1184,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
         if (handshakePacketDue) {
             return true;
         }
-        if (sealer == null || state == ConnectionState.AWAITING_CONFIRMATION) {
+        if (keys == null || state == ConnectionState.AWAITING_CONFIRMATION) {
             return false;
         }
         if (state == ConnectionState.CLOSING) {
@@ -1223,7 +1221,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
             return new Engine.Transmit(localAddress, remoteAddress);
         }
         handshakePacketDue = false;
-        if (sealer == null || state == ConnectionState.AWAITING_CONFIRMATION || state == ConnectionState.DRAINING
+        if (keys == null || state == ConnectionState.AWAITING_CONFIRMATION || state == ConnectionState.DRAINING
                 || state == ConnectionState.CLOSED) {
             return null;
         }
@@ -1237,10 +1235,11 @@ public final class ConnectionCore implements LossRecovery.Listener {
     }
 
     private Engine.Transmit writeDataPacket(long nowNanos, ByteBuffer out) {
+        maybeUpdateKeys(nowNanos);
         int packetStart = out.position();
         int limit = Math.min(out.limit(), packetStart + maxUdpPayload);
         long pn = nextPacketNumber;
-        out.put((byte) Packets.TYPE_DATA).putLong(remoteCid).putLong(pn);
+        out.put((byte) (Packets.TYPE_DATA | keys.sendPhase())).putLong(remoteCid).putLong(pn);
         int payloadStart = out.position();
         ByteBuffer frames = out.duplicate();
         frames.limit(limit - Packets.TAG_LENGTH);
@@ -1298,6 +1297,17 @@ public final class ConnectionCore implements LossRecovery.Listener {
         return seal(out, packetStart, payloadStart, frames.position(), pn, record, nowNanos);
     }
 
+    /** Starts a new sending key when the packet or time limit of the current one is reached. */
+    private void maybeUpdateKeys(long nowNanos) {
+        boolean due = packetsInSendPhase >= ctx.config.keyUpdateAfterPackets()
+                || nowNanos - sendPhaseStartNanos >= ctx.config.keyUpdateAfter().toNanos();
+        if (due && keys.mayUpdate()) {
+            keys.updateSendKey(nextPacketNumber);
+            packetsInSendPhase = 0;
+            sendPhaseStartNanos = nowNanos;
+        }
+    }
+
     /**
      * A packet of its own for path validation: a PATH_RESPONSE goes back on the path its
      * challenge came from; a PATH_CHALLENGE goes on the candidate path, padded to 1200 bytes where
@@ -1330,7 +1340,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
     private int writeSingleFramePacket(ByteBuffer out, Frame frame, int padTo, long nowNanos) {
         int packetStart = out.position();
         long pn = nextPacketNumber;
-        out.put((byte) Packets.TYPE_DATA).putLong(remoteCid).putLong(pn);
+        out.put((byte) (Packets.TYPE_DATA | keys.sendPhase())).putLong(remoteCid).putLong(pn);
         int payloadStart = out.position();
         frame.encode(out);
         int padding = padTo - Packets.TAG_LENGTH - (out.position() - packetStart);
@@ -1365,7 +1375,9 @@ public final class ConnectionCore implements LossRecovery.Listener {
             SentPacket template, long nowNanos) {
         byte[] array = out.array();
         int base = out.arrayOffset();
-        int length = sealer.seal(pn, array, base + packetStart, Packets.DATA_HEADER_LENGTH, payloadEnd - payloadStart);
+        int length = keys.sealer().seal(pn, array, base + packetStart, Packets.DATA_HEADER_LENGTH,
+                payloadEnd - payloadStart);
+        packetsInSendPhase++;
         out.position(packetStart + length);
         nextPacketNumber++;
         packetsSent++;
@@ -1517,7 +1529,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
         return new ConnectionStats(Duration.ofNanos(rtt.smoothedRttNanos()), Duration.ofNanos(rtt.minRttNanos()),
                 bytesSent, bytesReceived, packetsSent, packetsReceived,
                 recovery == null ? 0 : recovery.packetsLost(), retransmissions, packetsDropped,
-                congestion.windowBytes(), localAddress, remoteAddress);
+                congestion.windowBytes(), keys == null ? 0 : keys.updates(), localAddress, remoteAddress);
     }
 
     @Override
