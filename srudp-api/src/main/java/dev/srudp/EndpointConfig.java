@@ -26,8 +26,12 @@ public final class EndpointConfig {
     private final EventListener eventListener;
     private final long keyUpdateAfterPackets;
     private final Duration keyUpdateAfter;
+    private final int handshakeLoadThreshold;
+    private final int maxHandshakesPerSource;
 
     private EndpointConfig(Builder b) {
+        this.handshakeLoadThreshold = b.handshakeLoadThreshold;
+        this.maxHandshakesPerSource = b.maxHandshakesPerSource;
         this.keyUpdateAfterPackets = b.keyUpdateAfterPackets;
         this.keyUpdateAfter = b.keyUpdateAfter;
         this.bindAddresses = List.copyOf(b.bindAddresses);
@@ -114,8 +118,18 @@ public final class EndpointConfig {
         return keyUpdateAfter;
     }
 
+    public int handshakeLoadThreshold() {
+        return handshakeLoadThreshold;
+    }
+
+    public int maxHandshakesPerSource() {
+        return maxHandshakesPerSource;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
+        b.handshakeLoadThreshold = handshakeLoadThreshold;
+        b.maxHandshakesPerSource = maxHandshakesPerSource;
         b.keyUpdateAfterPackets = keyUpdateAfterPackets;
         b.keyUpdateAfter = keyUpdateAfter;
         b.bindAddresses = bindAddresses;
@@ -151,8 +165,30 @@ public final class EndpointConfig {
         private EventListener eventListener = EventListener.NONE;
         private long keyUpdateAfterPackets = 1L << 22;
         private Duration keyUpdateAfter = Duration.ofHours(1);
+        private int handshakeLoadThreshold = 256;
+        private int maxHandshakesPerSource = 32;
 
         private Builder() {
+        }
+
+        /**
+         * Handshakes in progress (answered, not yet confirmed) above which a first message is
+         * answered with a stateless cookie instead, until the initiator proves its address.
+         * Default 256.
+         */
+        public Builder handshakeLoadThreshold(int n) {
+            this.handshakeLoadThreshold = range(n, 0, 1_000_000, "handshakeLoadThreshold");
+            return this;
+        }
+
+        /**
+         * Handshakes in progress from one IP address before its further first messages get a
+         * cookie (and, once it has proven its address, are dropped). Default 32; tests that open
+         * many connections from one address at once raise it.
+         */
+        public Builder maxHandshakesPerSource(int n) {
+            this.maxHandshakesPerSource = range(n, 1, 1_000_000, "maxHandshakesPerSource");
+            return this;
         }
 
         /**

@@ -81,6 +81,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
     private final PeerId expectedPeer;
     private byte[] pinnedStaticKey;
     private byte[] handshakePacket;
+    private Packets.Handshake handshakeTemplate;
     private boolean handshakePacketDue;
     private long handshakeRetransmitAtNanos = Long.MAX_VALUE;
     private long handshakeRetransmitIntervalNanos = INITIAL_HANDSHAKE_RETRANSMIT_NANOS;
@@ -275,7 +276,8 @@ public final class ConnectionCore implements LossRecovery.Listener {
     }
 
     private void setHandshakePacket(Packets.Handshake packet, long nowNanos) {
-        ByteBuffer buf = ByteBuffer.allocate(Packets.RESPONSE_HEADER_LENGTH + packet.noiseMessage().remaining());
+        handshakeTemplate = packet;
+        ByteBuffer buf = ByteBuffer.allocate(packet.encodedLength());
         packet.encode(buf);
         handshakePacket = Arrays.copyOf(buf.array(), buf.position());
         handshakePacketDue = true;
@@ -461,6 +463,22 @@ public final class ConnectionCore implements LossRecovery.Listener {
         }
         pingDue = true;
         establish(nowNanos);
+    }
+
+    /**
+     * The responder is under load and wants proof that we receive at our address: send the first
+     * message again at once, with the token. (Unauthenticated, and harmless if forged.)
+     */
+    void onCookie(long nowNanos, Packets.Cookie cookie) {
+        if (state != ConnectionState.INITIATING || handshakeTemplate == null || !handshakeTemplate.isInit()) {
+            return;
+        }
+        long retransmitAt = handshakeRetransmitAtNanos;
+        long interval = handshakeRetransmitIntervalNanos;
+        setHandshakePacket(handshakeTemplate.withToken(cookie.token()), nowNanos);
+        handshakeRetransmitAtNanos = retransmitAt;
+        handshakeRetransmitIntervalNanos = interval;
+        handshakeHint = "the peer is under load and asked for address validation";
     }
 
     /** The peer refused our first message (unauthenticated: only a hint). */

@@ -79,6 +79,8 @@ public final class EndpointCore implements Engine {
     private final ArrayDeque<Outgoing> outgoing = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final Handoff<Connection> accepted;
+    private final CookieJar cookies;
+    private final RespondingHandshakes responding = new RespondingHandshakes();
     private volatile Runnable wakeup = () -> { };
     private volatile Thread owner;
     private long nowNanos;
@@ -94,6 +96,14 @@ public final class EndpointCore implements Engine {
         this.ctx = ctx;
         this.localAddresses = List.copyOf(localAddresses);
         this.accepted = new Handoff<>(ACCEPT_BACKLOG, false, ctx.callbacks);
+        byte[] secret = new byte[32];
+        ctx.random.nextBytes(secret);
+        this.cookies = new CookieJar(secret);
+    }
+
+    /** Responder handshakes in progress (not yet confirmed), counted per source address. */
+    public int pendingHandshakes() {
+        return responding.size();
     }
 
     EndpointContext context() {
@@ -288,6 +298,20 @@ public final class EndpointCore implements Engine {
                 c.onHandshakePacket(now, local, from, packet);
                 after(c);
             }
+            case COOKIE -> {
+                try {
+                    Packets.Cookie cookie = Packets.Cookie.decode(datagram);
+                    ConnectionCore c = byCid.get(cookie.receiverId());
+                    if (c == null || !c.isInitiator() || !from.equals(c.remoteAddress())) {
+                        dropped(from, "cookie for an unknown connection");
+                        return;
+                    }
+                    c.onCookie(now, cookie);
+                    after(c);
+                } catch (WireFormatException e) {
+                    dropped(from, "malformed cookie");
+                }
+            }
             case REJECT -> {
                 try {
                     Packets.Reject reject = Packets.Reject.decode(datagram);
@@ -308,6 +332,10 @@ public final class EndpointCore implements Engine {
     }
 
     private void onInit(long now, InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram) {
+        if (datagram.remaining() < Packets.MIN_INIT_LENGTH) {
+            dropped(from, "first message below " + Packets.MIN_INIT_LENGTH + " bytes");
+            return;
+        }
         Packets.Handshake init;
         try {
             init = Packets.Handshake.decode(datagram);
@@ -327,6 +355,19 @@ public final class EndpointCore implements Engine {
         }
         if (closing || byCid.size() >= ctx.config.maxConnections()) {
             reject(local, from, init.senderId(), Packets.REJECT_BUSY);
+            return;
+        }
+        // Under load, or when one source has many handshakes in progress, no state is kept and
+        // no key agreement is computed for a source that has not proven it receives at its address.
+        boolean validated = init.token().hasRemaining() && cookies.isValid(init.token(), from, init.senderId(), now);
+        int fromSource = responding.fromSource(from.getAddress());
+        if (!validated && (responding.size() >= ctx.config.handshakeLoadThreshold()
+                || fromSource >= ctx.config.maxHandshakesPerSource())) {
+            sendCookie(local, from, init.senderId(), now);
+            return;
+        }
+        if (fromSource >= ctx.config.maxHandshakesPerSource()) {
+            dropped(from, "too many handshakes in progress from " + from.getAddress().getHostAddress());
             return;
         }
         NoisePattern pattern = init.type() == Packets.TYPE_INIT_IK ? NoisePattern.IK : NoisePattern.XX;
@@ -401,6 +442,7 @@ public final class EndpointCore implements Engine {
         }
         byCid.put(c.localCid(), c);
         respondingByInitiatorCid.put(init.senderId(), c);
+        responding.add(c, from.getAddress());
         if (pattern == NoisePattern.IK) {
             if (adopted != null) {
                 c.adoptConnectFuture(adopted);
@@ -411,6 +453,13 @@ public final class EndpointCore implements Engine {
             }
         }
         after(c);
+    }
+
+    private void sendCookie(InetSocketAddress local, InetSocketAddress to, long receiverId, long now) {
+        byte[] token = cookies.issue(to, receiverId, now);
+        ByteBuffer b = ByteBuffer.allocate(11 + token.length);
+        new Packets.Cookie(Packets.VERSION_1, receiverId, token).encode(b);
+        outgoing.add(new Outgoing(local, to, b.array()));
     }
 
     private void reject(InetSocketAddress local, InetSocketAddress to, long receiverId, int reason) {
@@ -519,6 +568,7 @@ public final class EndpointCore implements Engine {
     void discard(ConnectionCore c, long now) {
         byCid.remove(c.localCid());
         respondingByInitiatorCid.values().remove(c);
+        responding.remove(c);
         initiatingByStaticKey.values().remove(c);
         active.remove(c);
         timerState.remove(c);
@@ -533,6 +583,7 @@ public final class EndpointCore implements Engine {
 
     void deliverAccepted(ConnectionCore c) {
         respondingByInitiatorCid.values().remove(c);
+        responding.remove(c);
         CompletableFuture<Connection> adopted = c.takeConnectFuture();
         if (adopted != null) {
             ConnectionHandle h = c.handle();

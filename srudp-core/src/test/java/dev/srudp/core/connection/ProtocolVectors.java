@@ -136,8 +136,10 @@ public final class ProtocolVectors {
     }
 
     static byte[] packet(int type, long receiverId, long senderId, byte[] noiseMessage) {
-        ByteBuffer out = ByteBuffer.allocate(Packets.RESPONSE_HEADER_LENGTH + noiseMessage.length);
-        new Packets.Handshake(type, Packets.VERSION_1, receiverId, senderId, ByteBuffer.wrap(noiseMessage)).encode(out);
+        Packets.Handshake packet = new Packets.Handshake(type, Packets.VERSION_1, receiverId, senderId,
+                ByteBuffer.wrap(noiseMessage));
+        ByteBuffer out = ByteBuffer.allocate(packet.encodedLength());
+        packet.encode(out);
         return Arrays.copyOf(out.array(), out.position());
     }
 

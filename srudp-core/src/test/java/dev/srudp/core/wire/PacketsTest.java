@@ -53,9 +53,10 @@ class PacketsTest {
     }
 
     private static byte[] encode(Packets.Handshake h) {
-        ByteBuffer out = ByteBuffer.allocate(Packets.RESPONSE_HEADER_LENGTH + h.noiseMessage().remaining());
+        ByteBuffer out = ByteBuffer.allocate(h.encodedLength());
         h.encode(out);
-        return java.util.Arrays.copyOf(out.array(), out.position());
+        assertFalse(out.hasRemaining());
+        return out.array();
     }
 
     private static byte[] encode(Packets.Reject r) {
@@ -69,8 +70,11 @@ class PacketsTest {
     void handshakePacketsOfEveryTypeRoundTrip(@ForAll("handshakes") Packets.Handshake packet) throws Exception {
         byte[] bytes = encode(packet);
         boolean init = packet.type() == Packets.TYPE_INIT_IK || packet.type() == Packets.TYPE_INIT_XX;
-        int header = init ? Packets.INIT_HEADER_LENGTH : Packets.RESPONSE_HEADER_LENGTH;
-        assertEquals(header + packet.noiseMessage().remaining(), bytes.length);
+        int expected = init
+                ? Math.max(Packets.MIN_INIT_LENGTH, Packets.INIT_HEADER_LENGTH + 1 + packet.token().remaining() + 2
+                        + packet.noiseMessage().remaining())
+                : Packets.RESPONSE_HEADER_LENGTH + packet.noiseMessage().remaining();
+        assertEquals(expected, bytes.length);
         assertEquals(packet.type(), bytes[0] & 0xff);
         ByteBuffer in = ByteBuffer.wrap(bytes);
         Packets.Handshake decoded = Packets.Handshake.decode(in);
@@ -85,8 +89,15 @@ class PacketsTest {
     @Example
     void handshakeHeadersAreLaidOutBigEndianAsDocumented() throws Exception {
         byte[] init = encode(new Packets.Handshake(Packets.TYPE_INIT_XX, 1, 0, 0x0102030405060708L,
-                ByteBuffer.wrap(new byte[] {(byte) 0xAA})));
-        assertEquals("c2010102030405060708aa", HexFormat.of().formatHex(init));
+                ByteBuffer.wrap(new byte[] {(byte) 0xAA}), ByteBuffer.wrap(new byte[] {0x55, 0x66})));
+        assertEquals(Packets.MIN_INIT_LENGTH, init.length, "an INIT is padded to 1200 bytes");
+        assertEquals("c2010102030405060708025566" + "0001aa", HexFormat.of().formatHex(init, 0, 16));
+        for (int i = 16; i < init.length; i++) {
+            assertEquals(0, init[i], "padding is zeros");
+        }
+        Packets.Handshake decodedInit = Packets.Handshake.decode(ByteBuffer.wrap(init));
+        assertEquals(ByteBuffer.wrap(new byte[] {0x55, 0x66}), decodedInit.token());
+        assertEquals(ByteBuffer.wrap(new byte[] {(byte) 0xAA}), decodedInit.noiseMessage());
         byte[] response = encode(new Packets.Handshake(Packets.TYPE_RESPONSE, 1, 0x1112131415161718L,
                 0x2122232425262728L, ByteBuffer.allocate(0)));
         assertEquals("c30111121314151617182122232425262728", HexFormat.of().formatHex(response));
@@ -100,9 +111,17 @@ class PacketsTest {
     void truncatedOrForeignHandshakePacketsAreRefused() {
         assertThrows(WireFormatException.class, () -> Packets.Handshake.decode(ByteBuffer.allocate(0)));
         for (int type : new int[] {Packets.TYPE_INIT_IK, Packets.TYPE_INIT_XX}) {
-            byte[] b = new byte[Packets.INIT_HEADER_LENGTH - 1];
+            byte[] b = new byte[Packets.INIT_HEADER_LENGTH];
             b[0] = (byte) type;
             assertThrows(WireFormatException.class, () -> Packets.Handshake.decode(ByteBuffer.wrap(b)));
+            byte[] longToken = new byte[1200];
+            longToken[0] = (byte) type;
+            longToken[Packets.INIT_HEADER_LENGTH] = (byte) (Packets.MAX_TOKEN_LENGTH + 1);
+            assertThrows(WireFormatException.class, () -> Packets.Handshake.decode(ByteBuffer.wrap(longToken)));
+            byte[] longNoise = new byte[1200];
+            longNoise[0] = (byte) type;
+            longNoise[Packets.INIT_HEADER_LENGTH + 1] = (byte) 0x10;
+            assertThrows(WireFormatException.class, () -> Packets.Handshake.decode(ByteBuffer.wrap(longNoise)));
         }
         for (int type : new int[] {Packets.TYPE_RESPONSE, Packets.TYPE_FINISH}) {
             byte[] b = new byte[Packets.RESPONSE_HEADER_LENGTH - 1];
