@@ -46,4 +46,15 @@ class BulkTransferSimulationTest {
                 p.clientConnection.stats());
         assertTrue(t.intact(), "data corrupted with seed " + seed + "; " + p.net.describe());
     }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
+    void twentyMebibytesArriveIntactAtTwentyPercentLossWithReorderingAndDuplication(long seed) throws Exception {
+        Pair p = new Pair(seed, lossy(0.20)).connect();
+        long start = p.net.nowNanos();
+        Transfer t = p.transfer(20 * MIB, Duration.ofHours(2));
+        System.out.printf("20%% loss, seed %d: %.1f s virtual, %s%n", seed, (p.net.nowNanos() - start) / 1e9,
+                p.clientConnection.stats());
+        assertTrue(t.intact(), "data corrupted with seed " + seed + "; " + p.net.describe());
+    }
 }

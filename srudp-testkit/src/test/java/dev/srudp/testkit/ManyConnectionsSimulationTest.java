@@ -20,8 +20,20 @@ class ManyConnectionsSimulationTest {
 
     @Test
     void oneEndpointServesAHundredConcurrentConnectionsEachEchoingItsOwnData() throws Exception {
-        int clients = 100;
-        int bytesEach = 32 * 1024;
+        echoMany(100, 32 * 1024);
+    }
+
+    @Test
+    void oneEndpointServesAThousandConcurrentConnections() throws Exception {
+        echoMany(1000, 4 * 1024);
+    }
+
+    private static InetSocketAddress clientAddress(int i) {
+        // 250 hosts with up to 4 ports each, so no source exceeds the per-source handshake cap
+        return new InetSocketAddress("198.51.100." + (1 + i % 250), 40000 + i);
+    }
+
+    private static void echoMany(int clients, int bytesEach) throws Exception {
         LinkConditions link = LinkConditions.builder().delay(Duration.ofMillis(15)).lossProbability(0.01)
                 .bandwidthBitsPerSecond(200_000_000L).queueLimitBytes(4 << 20).build();
         SimNetwork net = new SimNetwork(42, link);
@@ -29,7 +41,7 @@ class ManyConnectionsSimulationTest {
         SimEndpoint server = SimEndpoint.create(net, serverAddress, EndpointConfig.defaults(), 1000);
         List<CompletableFuture<Connection>> connects = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            InetSocketAddress a = new InetSocketAddress("198.51.100." + (1 + i), 40000 + i);
+            InetSocketAddress a = clientAddress(i);
             SimEndpoint client = SimEndpoint.create(net, a, EndpointConfig.defaults(), 2000 + i);
             connects.add(client.connect(server.addressWithKey()));
         }
@@ -47,7 +59,7 @@ class ManyConnectionsSimulationTest {
                 nextAccept[0] = server.accept();
             }
             return connects.stream().allMatch(CompletableFuture::isDone);
-        }, Duration.ofSeconds(30), "all handshakes");
+        }, Duration.ofSeconds(60), "all handshakes");
 
         List<Connection> clientSide = connects.stream().map(CompletableFuture::join).toList();
         List<SrudpStream> streams = new ArrayList<>();
