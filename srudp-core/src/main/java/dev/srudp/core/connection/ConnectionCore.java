@@ -693,6 +693,11 @@ public final class ConnectionCore implements LossRecovery.Listener {
                     nowNanos, null);
             return;
         }
+        if (result == ReceiveBuffer.Result.TOO_FRAGMENTED) {
+            abortInternal(ErrorCodes.PROTOCOL_VIOLATION, "stream " + s.streamId() + " data scattered into more than "
+                    + ReceiveBuffer.maxRanges(ctx.config.streamReceiveWindow()) + " pieces", nowNanos, null);
+            return;
+        }
         countReceived(stream, nowNanos);
         releaseIfTerminal(stream);
     }

@@ -24,7 +24,18 @@ public final class ReceiveBuffer {
         /** Data beyond the advertised limit: a flow-control violation. */
         FLOW_CONTROL_ERROR,
         /** Data beyond the final size, or a final size that contradicts an earlier one. */
-        FINAL_SIZE_ERROR
+        FINAL_SIZE_ERROR,
+        /** The data would leave more separate holes than the buffer tracks. */
+        TOO_FRAGMENTED
+    }
+
+    /**
+     * The most separate received ranges (and so holes) kept ahead of the reader. A sender with
+     * full-sized packets leaves at most one hole per lost packet in the window; only a peer that
+     * scatters tiny frames to exhaust memory reaches this.
+     */
+    public static int maxRanges(int window) {
+        return Math.max(1024, window / 512);
     }
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -35,6 +46,7 @@ public final class ReceiveBuffer {
     private final Executor callbacks;
     private final ArrayDeque<PendingRead> pendingReads = new ArrayDeque<>();
 
+    private final int maxRanges;
     private long readOffset;
     private long highestReceived;
     private long finalSize = -1;
@@ -52,6 +64,7 @@ public final class ReceiveBuffer {
      */
     public ReceiveBuffer(int window, Runnable onConsumed, Executor callbacks) {
         this.ring = new ByteRing(window);
+        this.maxRanges = maxRanges(window);
         this.onConsumed = onConsumed;
         this.callbacks = callbacks;
     }
@@ -80,6 +93,9 @@ public final class ReceiveBuffer {
             }
             long start = Math.max(offset, readOffset);
             if (start < end && !received.containsAll(start, end)) {
+                if (received.rangeCount() >= maxRanges && !received.touches(start, end)) {
+                    return Result.TOO_FRAGMENTED;
+                }
                 if (!ring.ensure(end)) {
                     return Result.FLOW_CONTROL_ERROR;
                 }

@@ -65,6 +65,12 @@ public final class RangeSet {
         return i >= 0 && value < ends[i] ? ends[i] : value;
     }
 
+    /** Whether [start, end) overlaps or touches an existing range (adding it adds no new range). */
+    public boolean touches(long start, long end) {
+        int i = indexOfRangeStartingAtOrBefore(end);
+        return i >= 0 && ends[i] >= start;
+    }
+
     /** Adds [start, end), merging with overlapping or adjacent ranges. */
     public void add(long start, long end) {
         if (start >= end) {
