@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param packetsDropped     received datagrams dropped (failed authentication, replayed, malformed)
  * @param congestionWindow   the current congestion window in bytes
  * @param keyUpdates         how many times this side replaced its sending key
+ * @param pathMtu            the largest UDP payload the current path is known to carry
  * @param localAddress       the local socket of the current path
  * @param remoteAddress      the peer's address on the current path
  */
@@ -32,6 +33,7 @@ public record ConnectionStats(
         long packetsDropped,
         long congestionWindow,
         long keyUpdates,
+        int pathMtu,
         InetSocketAddress localAddress,
         InetSocketAddress remoteAddress) {
 }

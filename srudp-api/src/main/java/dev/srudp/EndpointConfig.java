@@ -26,11 +26,13 @@ public final class EndpointConfig {
     private final EventListener eventListener;
     private final long keyUpdateAfterPackets;
     private final Duration keyUpdateAfter;
+    private final boolean pathMtuDiscovery;
     private final int handshakeLoadThreshold;
     private final int maxHandshakesPerSource;
 
     private EndpointConfig(Builder b) {
         this.handshakeLoadThreshold = b.handshakeLoadThreshold;
+        this.pathMtuDiscovery = b.pathMtuDiscovery;
         this.maxHandshakesPerSource = b.maxHandshakesPerSource;
         this.keyUpdateAfterPackets = b.keyUpdateAfterPackets;
         this.keyUpdateAfter = b.keyUpdateAfter;
@@ -118,6 +120,10 @@ public final class EndpointConfig {
         return keyUpdateAfter;
     }
 
+    public boolean pathMtuDiscovery() {
+        return pathMtuDiscovery;
+    }
+
     public int handshakeLoadThreshold() {
         return handshakeLoadThreshold;
     }
@@ -129,6 +135,7 @@ public final class EndpointConfig {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.handshakeLoadThreshold = handshakeLoadThreshold;
+        b.pathMtuDiscovery = pathMtuDiscovery;
         b.maxHandshakesPerSource = maxHandshakesPerSource;
         b.keyUpdateAfterPackets = keyUpdateAfterPackets;
         b.keyUpdateAfter = keyUpdateAfter;
@@ -155,7 +162,8 @@ public final class EndpointConfig {
         private Duration idleTimeout = Duration.ofSeconds(60);
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration closeTimeout = Duration.ofSeconds(10);
-        private int maxUdpPayload = 1200;
+        private int maxUdpPayload = 1452;
+        private boolean pathMtuDiscovery = true;
         private int maxConnections = 10_000;
         private int maxStreamsPerConnection = 128;
         private int streamReceiveWindow = 1 << 20;
@@ -258,11 +266,23 @@ public final class EndpointConfig {
         }
 
         /**
-         * The largest UDP payload sent, in bytes. Default 1200, which crosses practically every
-         * path without fragmentation; between 1200 and 65507.
+         * The largest UDP payload sent or accepted, in bytes. Connections start with 1200-byte
+         * datagrams, which cross practically every path, and probe upward to the smaller of this
+         * and the peer's limit where the path carries them (see {@link #pathMtuDiscovery}).
+         * Default 1452 (a 1500-byte Ethernet MTU minus IPv6 and UDP headers); between 1200 and
+         * 65507.
          */
         public Builder maxUdpPayload(int bytes) {
             this.maxUdpPayload = range(bytes, 1200, 65507, "maxUdpPayload");
+            return this;
+        }
+
+        /**
+         * Whether connections probe for datagrams larger than 1200 bytes (RFC 8899). Default true.
+         * When false every datagram is at most 1200 bytes.
+         */
+        public Builder pathMtuDiscovery(boolean enabled) {
+            this.pathMtuDiscovery = enabled;
             return this;
         }
 

@@ -65,7 +65,9 @@ public final class ConnectionCore implements LossRecovery.Listener {
     private InetSocketAddress localAddress;
     private InetSocketAddress remoteAddress;
     private ConnectionState state;
+    /** The largest UDP payload configured here; the path's is {@code pmtu.current()}. */
     private int maxUdpPayload;
+    private PathMtuProber pmtu = new PathMtuProber(PathMtuProber.BASE);
 
     // ---- handshake
     private NoiseHandshake handshake;
@@ -163,7 +165,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
         this.remoteAddress = remote;
         this.expectedPeer = expectedPeer;
         this.maxUdpPayload = ctx.config.maxUdpPayload();
-        this.congestion = new NewReno(maxUdpPayload);
+        this.congestion = new NewReno(PathMtuProber.BASE);
         this.handshakeDeadlineNanos = nowNanos + ctx.config.handshakeTimeout().toNanos();
         this.keepAliveNanos = ctx.config.keepAliveInterval().toNanos();
         this.idleTimeoutNanos = ctx.config.idleTimeout().toNanos();
@@ -272,7 +274,8 @@ public final class ConnectionCore implements LossRecovery.Listener {
     }
 
     private int maxDatagramPayload() {
-        return maxUdpPayload - Packets.DATA_HEADER_LENGTH - Packets.TAG_LENGTH - 1 - 16;
+        // datagrams are sized for the base path MTU, so their limit never shrinks
+        return PathMtuProber.BASE - Packets.DATA_HEADER_LENGTH - Packets.TAG_LENGTH - 1 - 16;
     }
 
     private void setHandshakePacket(Packets.Handshake packet, long nowNanos) {
@@ -323,6 +326,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
         // a keepalive must come well within the idle timeout both sides agreed on
         keepAliveNanos = Math.min(keepAliveNanos, idleTimeoutNanos / 2);
         maxUdpPayload = (int) Math.min(maxUdpPayload, peerParams.maxUdpPayload());
+        pmtu = ctx.config.pathMtuDiscovery() ? new PathMtuProber(maxUdpPayload) : new PathMtuProber(PathMtuProber.BASE);
         handshake = null;
         ephemeral = null;
         firstPayload = null;
@@ -661,6 +665,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
                 localAddress = paths.current().local();
                 remoteAddress = paths.current().remote();
                 ctx.listener.pathChanged(peer, old.remote(), remoteAddress);
+                pmtu.onPathChanged(nowNanos);
             }
         } else if (frame instanceof Frame.ConnectionClose c) {
             onConnectionClose(c, nowNanos);
@@ -837,6 +842,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
                 }
             }
             case ACK -> acks.onAckAcknowledged(item.offset());
+            case MTU_PROBE -> pmtu.onProbeAcknowledged(item.length());
             default -> {
             }
         }
@@ -875,6 +881,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
             }
             case MAX_DATA -> maxDataDue = true;
             case MAX_STREAMS -> maxStreamsDue = true;
+            case MTU_PROBE -> pmtu.onProbeLost(item.length());
             default -> {
             }
         }
@@ -1217,7 +1224,11 @@ public final class ConnectionCore implements LossRecovery.Listener {
                 || paths.hasResponses() || paths.challengeDue() != null || !controlQueue.isEmpty()) {
             return true;
         }
-        if (!congestion.canSend(maxUdpPayload)) {
+        if (state == ConnectionState.ESTABLISHED && pmtu.probeDue(nowNanos) > 0
+                && congestion.canSend(pmtu.probeDue(nowNanos))) {
+            return true;
+        }
+        if (!congestion.canSend(pmtu.current())) {
             return false;
         }
         if (!outgoingDatagrams.isEmpty()) {
@@ -1260,7 +1271,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
     private Engine.Transmit writeDataPacket(long nowNanos, ByteBuffer out) {
         maybeUpdateKeys(nowNanos);
         int packetStart = out.position();
-        int limit = Math.min(out.limit(), packetStart + maxUdpPayload);
+        int limit = Math.min(out.limit(), packetStart + pmtu.current());
         long pn = nextPacketNumber;
         out.put((byte) (Packets.TYPE_DATA | keys.sendPhase())).putLong(remoteCid).putLong(pn);
         int payloadStart = out.position();
@@ -1306,7 +1317,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
         if (probesDue > 0) {
             probesDue--;
         }
-        if (probing || congestion.canSend(maxUdpPayload)) {
+        if (probing || congestion.canSend(pmtu.current())) {
             ackEliciting |= writeDatagrams(frames, payloadStart);
             ackEliciting |= writeStreamFrames(frames, sent);
         }
@@ -1339,7 +1350,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
     private Engine.Transmit writePathPacket(long nowNanos, ByteBuffer out) {
         PathValidator.Response response = paths.pollResponse();
         if (response != null) {
-            int length = writeSingleFramePacket(out, new Frame.PathResponse(response.data()), 0, nowNanos);
+            int length = writeSingleFramePacket(out, new Frame.PathResponse(response.data()), 0, nowNanos, null);
             paths.onSent(response.path(), length);
             return new Engine.Transmit(response.path().local(), response.path().remote());
         }
@@ -1351,16 +1362,25 @@ public final class ConnectionCore implements LossRecovery.Listener {
                 return null;
             }
             int length = writeSingleFramePacket(out, new Frame.PathChallenge(paths.challengeData()),
-                    (int) Math.min(1200, allowance), nowNanos);
+                    (int) Math.min(1200, allowance), nowNanos, null);
             paths.onChallengeSent(length, nowNanos, Math.max(3 * rtt.probeTimeoutNanos(AckTracker.MAX_ACK_DELAY_NANOS),
                     100_000_000L));
             return new Engine.Transmit(candidate.local(), candidate.remote());
+        }
+        int probe = pmtu.probeDue(nowNanos);
+        if (probe > 0 && congestion.canSend(probe)) {
+            SentPacket record = new SentPacket(nextPacketNumber, nowNanos, 0, true);
+            record.mtuProbe = true;
+            record.items.add(new SentPacket.Item(SentPacket.Kind.MTU_PROBE, 0, 0, probe, false));
+            writeSingleFramePacket(out, new Frame.Ping(), probe, nowNanos, record);
+            pmtu.onProbeSent(probe);
+            return new Engine.Transmit(localAddress, remoteAddress);
         }
         return null;
     }
 
     /** Writes and seals a packet with one frame, padded to {@code padTo} bytes; returns its length. */
-    private int writeSingleFramePacket(ByteBuffer out, Frame frame, int padTo, long nowNanos) {
+    private int writeSingleFramePacket(ByteBuffer out, Frame frame, int padTo, long nowNanos, SentPacket template) {
         int packetStart = out.position();
         long pn = nextPacketNumber;
         out.put((byte) (Packets.TYPE_DATA | keys.sendPhase())).putLong(remoteCid).putLong(pn);
@@ -1370,8 +1390,8 @@ public final class ConnectionCore implements LossRecovery.Listener {
         if (padding > 0) {
             new Frame.Padding(padding).encode(out);
         }
-        SentPacket record = new SentPacket(pn, nowNanos, 0, true);
-        seal(out, packetStart, payloadStart, out.position(), pn, record, nowNanos);
+        seal(out, packetStart, payloadStart, out.position(), pn,
+                template != null ? template : new SentPacket(pn, nowNanos, 0, true), nowNanos);
         return out.position() - packetStart;
     }
 
@@ -1408,6 +1428,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
         if (template != null) {
             SentPacket record = new SentPacket(pn, nowNanos, length, template.ackEliciting);
             record.items.addAll(template.items);
+            record.mtuProbe = template.mtuProbe;
             if (template.retransmission) {
                 retransmissions++;
             }
@@ -1552,7 +1573,8 @@ public final class ConnectionCore implements LossRecovery.Listener {
         return new ConnectionStats(Duration.ofNanos(rtt.smoothedRttNanos()), Duration.ofNanos(rtt.minRttNanos()),
                 bytesSent, bytesReceived, packetsSent, packetsReceived,
                 recovery == null ? 0 : recovery.packetsLost(), retransmissions, packetsDropped,
-                congestion.windowBytes(), keys == null ? 0 : keys.updates(), localAddress, remoteAddress);
+                congestion.windowBytes(), keys == null ? 0 : keys.updates(), pmtu.current(), localAddress,
+                remoteAddress);
     }
 
     @Override

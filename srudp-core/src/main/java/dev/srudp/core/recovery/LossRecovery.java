@@ -120,8 +120,12 @@ public final class LossRecovery {
             packetsLost++;
             if (p.ackEliciting) {
                 ackElicitingInFlight--;
-                lostBytes += p.size;
-                newestLostSent = Math.max(newestLostSent, p.timeSentNanos);
+                if (p.mtuProbe) {
+                    congestion.onPacketDiscarded(p.size);
+                } else {
+                    lostBytes += p.size;
+                    newestLostSent = Math.max(newestLostSent, p.timeSentNanos);
+                }
             }
             for (SentPacket.Item item : p.items) {
                 listener.onLost(item);
@@ -169,12 +173,13 @@ public final class LossRecovery {
      * acknowledged first settles it.
      */
     public void requeueOldestForProbe(Listener listener) {
-        Map.Entry<Long, SentPacket> oldest = sent.firstEntry();
-        if (oldest == null) {
-            return;
-        }
-        for (SentPacket.Item item : oldest.getValue().items) {
-            listener.onLost(item);
+        for (SentPacket p : sent.values()) {
+            if (!p.mtuProbe) {
+                for (SentPacket.Item item : p.items) {
+                    listener.onLost(item);
+                }
+                return;
+            }
         }
     }
 

@@ -26,7 +26,9 @@ public final class SentPacket {
         /** An ACK frame; {@code offset} is its largest acknowledged packet number. */
         ACK,
         /** A PING or other content that needs no retransmission. */
-        PING
+        PING,
+        /** A path MTU probe of {@code length} bytes: its loss says nothing about congestion. */
+        MTU_PROBE
     }
 
     public final long packetNumber;
@@ -36,6 +38,12 @@ public final class SentPacket {
     public final List<Item> items = new ArrayList<>(2);
     /** Whether the packet carried bytes that were sent before (for statistics). */
     public boolean retransmission;
+    /**
+     * Whether the packet is a path MTU probe. RFC 9000, section 14.4: "Loss of a QUIC packet that is
+     * carried in a PMTU probe is therefore not a reliable indication of congestion and SHOULD NOT
+     * trigger a congestion control reaction".
+     */
+    public boolean mtuProbe;
 
     public SentPacket(long packetNumber, long timeSentNanos, int size, boolean ackEliciting) {
         this.packetNumber = packetNumber;
