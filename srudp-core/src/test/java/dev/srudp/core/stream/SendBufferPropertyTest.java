@@ -25,7 +25,7 @@ import net.jqwik.api.constraints.IntRange;
 class SendBufferPropertyTest {
     private static final long UNLIMITED = Long.MAX_VALUE / 4;
 
-    enum Kind { WRITE, FINISH, SEND, ACK, LOSE }
+    enum Kind { WRITE, FINISH, SEND, ACK, LOSE, REQUEUE }
 
     record Op(Kind kind, int size, int pick) {
     }
@@ -40,7 +40,8 @@ class SendBufferPropertyTest {
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.FINISH)),
                 net.jqwik.api.Tuple.of(5, Arbitraries.just(Kind.SEND)),
                 net.jqwik.api.Tuple.of(4, Arbitraries.just(Kind.ACK)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.just(Kind.LOSE)));
+                net.jqwik.api.Tuple.of(2, Arbitraries.just(Kind.LOSE)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.REQUEUE)));
         return Combinators.combine(kinds, Arbitraries.integers().between(1, 700), Arbitraries.integers().between(0, 1000))
                 .as(Op::new).list().ofMaxSize(80);
     }
@@ -78,7 +79,14 @@ class SendBufferPropertyTest {
                     int maxLength = 1 + op.size() % 400;
                     long flowLimit = op.pick() % 3 == 0 ? op.pick() * 3L : UNLIMITED;
                     if (send.nextChunk(maxLength, flowLimit, UNLIMITED, chunk)) {
-                        outstanding.add(take(send, chunk, maxLength, written, finished, data));
+                        outstanding.add(take(send, chunk, maxLength, written, finished, data, ackedBytes, finAcked[0]));
+                    }
+                }
+                case REQUEUE -> {
+                    // declared lost for a probe, yet still in flight: it may be acknowledged later
+                    if (!outstanding.isEmpty()) {
+                        Sent s = outstanding.get(op.pick() % outstanding.size());
+                        send.onLost(s.offset(), s.bytes().length, s.fin());
                     }
                 }
                 case ACK, LOSE -> {
@@ -107,7 +115,7 @@ class SendBufferPropertyTest {
                 finished = true;
             }
             while (send.nextChunk(300, UNLIMITED, UNLIMITED, chunk)) {
-                outstanding.add(take(send, chunk, 300, written, finished, data));
+                outstanding.add(take(send, chunk, 300, written, finished, data, ackedBytes, finAcked[0]));
             }
             for (Sent s : outstanding) {
                 acknowledge(send, s, rebuilt, ackedBytes, finAcked);
@@ -121,13 +129,17 @@ class SendBufferPropertyTest {
     }
 
     private static Sent take(SendBuffer send, SendBuffer.Chunk chunk, int maxLength, int written, boolean finished,
-            byte[] data) {
+            byte[] data, BitSet ackedBytes, boolean finAcked) {
         assertTrue(chunk.length >= 0 && chunk.length <= maxLength, "chunk fits the packet");
         assertTrue(chunk.offset >= 0 && chunk.offset + chunk.length <= written, "chunk is written data");
         if (chunk.fin) {
             assertTrue(finished && chunk.offset + chunk.length == written, "FIN only at the end of a finished stream");
         }
         assertTrue(chunk.length > 0 || chunk.fin, "a chunk carries data or a FIN");
+        int firstAcked = ackedBytes.nextSetBit((int) chunk.offset);
+        assertTrue(firstAcked < 0 || firstAcked >= chunk.offset + chunk.length,
+                () -> "acknowledged byte " + firstAcked + " sent again in [" + chunk.offset + ", +" + chunk.length + ")");
+        assertTrue(!chunk.fin || !finAcked, "an acknowledged FIN is not sent again");
         ByteBuffer out = ByteBuffer.allocate(chunk.length);
         send.copy(chunk.offset, chunk.length, out);
         byte[] bytes = out.array();

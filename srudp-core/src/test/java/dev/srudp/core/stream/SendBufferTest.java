@@ -122,6 +122,22 @@ class SendBufferTest {
     }
 
     @Test
+    void bytesAcknowledgedAfterTheyWereDeclaredLostAreNotSentAgain() throws IOException {
+        SendBuffer send = buffer(1000);
+        send.write(bytes(300), 0, 300);
+        for (int i = 0; i < 3; i++) {
+            send.nextChunk(100, UNLIMITED, UNLIMITED, chunk);
+        }
+        // [100, 300) is declared lost, then a late acknowledgement covers [100, 200)
+        send.onLost(100, 200, false);
+        send.onAcked(100, 100, false);
+
+        assertTrue(send.nextChunk(1000, UNLIMITED, UNLIMITED, chunk));
+        assertChunk(200, 100, false, true);
+        assertFalse(send.nextChunk(1000, UNLIMITED, UNLIMITED, chunk));
+    }
+
+    @Test
     void aLossReportedForAlreadyAcknowledgedBytesSendsNothing() throws IOException {
         SendBuffer send = buffer(1000);
         send.write(bytes(100), 0, 100);
@@ -331,6 +347,21 @@ class SendBufferTest {
         send.onLost(0, 10, true);
         assertFalse(send.nextChunk(1000, UNLIMITED, UNLIMITED, chunk));
         assertTrue(send.isFullyAcknowledged());
+    }
+
+    @Test
+    void aFinAcknowledgedAfterItWasDeclaredLostIsNotSentAgain() throws IOException {
+        SendBuffer send = buffer(1000);
+        send.write(bytes(10), 0, 10);
+        send.finish();
+        send.nextChunk(1000, UNLIMITED, UNLIMITED, chunk);
+        assertChunk(0, 10, true, false);
+        // the packet is requeued for a probe, then its acknowledgement arrives after all
+        send.onLost(0, 10, true);
+        send.onAcked(0, 10, true);
+        assertTrue(send.isFullyAcknowledged());
+        assertFalse(send.hasSendable(UNLIMITED, UNLIMITED));
+        assertFalse(send.nextChunk(1000, UNLIMITED, UNLIMITED, chunk));
     }
 
     @Test
