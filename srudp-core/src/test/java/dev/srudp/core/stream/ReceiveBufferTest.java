@@ -114,6 +114,13 @@ class ReceiveBufferTest {
     }
 
     @Test
+    void aWindowSmallerThanTheRingsInitialSizeIsEnforcedToo() {
+        ReceiveBuffer rb = buffer(1000);
+        assertEquals(Result.OK, rb.receive(0, ByteBuffer.allocate(1000), false, LIMIT));
+        assertEquals(Result.FLOW_CONTROL_ERROR, rb.receive(1000, ByteBuffer.allocate(1), false, LIMIT));
+    }
+
+    @Test
     void dataBeyondTheFinIsAFinalSizeError() {
         ReceiveBuffer rb = buffer(1000);
         assertEquals(Result.OK, rb.receive(0, ByteBuffer.allocate(100), true, LIMIT));
