@@ -30,13 +30,13 @@ final class ByteRing {
     /** Makes room for offsets up to {@code end} (exclusive); false if that exceeds the limit. */
     boolean ensure(long end) {
         long needed = end - base;
-        if (needed <= bytes.length) {
-            return true;
-        }
         if (needed > maxCapacity) {
             return false;
         }
-        int capacity = Math.max(INITIAL_CAPACITY, bytes.length);
+        if (needed <= bytes.length) {
+            return true;
+        }
+        int capacity = Math.min(maxCapacity, Math.max(INITIAL_CAPACITY, bytes.length));
         while (capacity < needed) {
             capacity = (int) Math.min((long) capacity * 2, maxCapacity);
         }

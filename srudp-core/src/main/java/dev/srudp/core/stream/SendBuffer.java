@@ -265,8 +265,12 @@ public final class SendBuffer {
         lock.lock();
         try {
             acked.add(offset, offset + length);
+            // an acknowledgement may arrive after the same content was declared lost (a probe
+            // requeues content that is still in flight): it need not be sent again
+            lost.remove(offset, offset + length);
             if (fin) {
                 finAcked = true;
+                finLost = false;
             }
             long floor = acked.contiguousEnd(ring.base());
             if (floor > ring.base()) {
