@@ -35,6 +35,7 @@ public final class LossRecovery {
     private int ptoCount;
     private long packetsLost;
     private final List<SentPacket> scratch = new ArrayList<>();
+    private final List<SentPacket> ackedScratch = new ArrayList<>();
 
     public LossRecovery(RttEstimator rtt, CongestionController congestion, long peerMaxAckDelayNanos) {
         this.rtt = rtt;
@@ -59,22 +60,18 @@ public final class LossRecovery {
         long[] ranges = ack.ranges();
         SentPacket newestAcked = null;
         boolean ackElicitingAcked = false;
+        List<SentPacket> acked = ackedScratch;
+        acked.clear();
         for (int i = 0; i < ranges.length; i += 2) {
             Iterator<SentPacket> it = sent.subMap(ranges[i + 1], true, ranges[i], true).values().iterator();
             while (it.hasNext()) {
                 SentPacket p = it.next();
                 it.remove();
+                acked.add(p);
                 if (newestAcked == null || p.packetNumber > newestAcked.packetNumber) {
                     newestAcked = p;
                 }
-                if (p.ackEliciting) {
-                    ackElicitingAcked = true;
-                    ackElicitingInFlight--;
-                    congestion.onPacketAcked(nowNanos, p.timeSentNanos, p.size, rtt.smoothedRttNanos());
-                }
-                for (SentPacket.Item item : p.items) {
-                    listener.onAcked(item);
-                }
+                ackElicitingAcked |= p.ackEliciting;
             }
         }
         if (newestAcked == null) {
@@ -83,10 +80,23 @@ public final class LossRecovery {
         largestAcked = Math.max(largestAcked, ack.largestAcknowledged());
         // RFC 9002, section 5.1: an RTT sample is taken when "the largest acknowledged packet number
         // is newly acknowledged, and at least one of the newly acknowledged packets was ack-eliciting."
+        // It is taken before the congestion controller hears of the acknowledgements (Appendix A.7
+        // updates the RTT first), so the controller sees the current estimate.
         if (newestAcked.packetNumber == ack.largestAcknowledged() && ackElicitingAcked) {
             long ackDelay = Math.min(ack.ackDelayMicros() * 1000, peerMaxAckDelayNanos);
             rtt.onSample(nowNanos - newestAcked.timeSentNanos, ackDelay);
+            congestion.onRttSample(nowNanos, rtt.latestRttNanos(), rtt.minRttNanos());
         }
+        for (SentPacket p : acked) {
+            if (p.ackEliciting) {
+                ackElicitingInFlight--;
+                congestion.onPacketAcked(nowNanos, p.timeSentNanos, p.size, rtt.smoothedRttNanos());
+            }
+            for (SentPacket.Item item : p.items) {
+                listener.onAcked(item);
+            }
+        }
+        acked.clear();
         // RFC 9002, section 6.2.1: "The PTO backoff factor is reset when an acknowledgment is received"
         ptoCount = 0;
         detectLost(nowNanos, listener);
