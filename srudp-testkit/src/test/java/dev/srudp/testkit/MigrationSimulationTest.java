@@ -104,4 +104,35 @@ class MigrationSimulationTest {
         assertTrue(toSpoofed.get() <= 3 * fromSpoofed.get(),
                 "sent " + toSpoofed.get() + " bytes to an unvalidated address that sent " + fromSpoofed.get());
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void smallSpoofedPacketsOnAnIdleConnectionAreChallengedWithinTheLimitAndThenForgotten() throws Exception {
+        PathEvents events = new PathEvents();
+        EndpointConfig config = EndpointConfig.builder().eventListener(events).build();
+        Pair p = new Pair(33, LinkConditions.builder().delay(Duration.ofMillis(15)).build(), config).connect();
+        p.net.runFor(Duration.ofSeconds(1));
+        AtomicLong fromSpoofed = new AtomicLong();
+        AtomicLong toSpoofed = new AtomicLong();
+        p.net.addTap((now, d, injector) -> {
+            if (d.to().equals(SPOOFED)) {
+                toSpoofed.addAndGet(d.length());
+                return false;
+            }
+            if (d.from().equals(Pair.CLIENT) && (d.payload()[0] & 0xfe) == 0xD0) {
+                fromSpoofed.addAndGet(d.length());
+                injector.inject(d.withFrom(SPOOFED), now);
+                injector.inject(d, now + 2_000_000L);
+                return false;
+            }
+            return true;
+        });
+        // one tiny packet: its copy gives the spoofed address an allowance below a padded challenge
+        p.clientConnection.sendDatagram(new byte[] {1});
+        p.net.runFor(Duration.ofSeconds(20));
+        assertTrue(events.events.stream().noneMatch(e -> e.startsWith("moved")), events.events.toString());
+        assertTrue(p.serverConnection.isOpen() && p.clientConnection.isOpen());
+        assertTrue(toSpoofed.get() > 0, "the spoofed address was challenged");
+        assertTrue(toSpoofed.get() <= 3 * fromSpoofed.get(), toSpoofed + " sent for " + fromSpoofed + " received");
+    }
 }

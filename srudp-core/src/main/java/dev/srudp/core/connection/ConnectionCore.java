@@ -571,7 +571,13 @@ public final class ConnectionCore implements LossRecovery.Listener {
             datagram.duplicate().get(buf);
             offset = 0;
         }
+        long updatesBefore = keys.updates();
         int plaintextLength = keys.open(pn, phase, buf, offset, Packets.DATA_HEADER_LENGTH, length, nextPacketNumber);
+        if (keys.updates() != updatesBefore) {
+            // the peer's key update made us update too: the new key starts its own count
+            packetsInSendPhase = 0;
+            sendPhaseStartNanos = nowNanos;
+        }
         if (plaintextLength < 0) {
             drop(from, "authentication failed");
             return;

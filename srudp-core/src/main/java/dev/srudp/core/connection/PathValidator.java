@@ -29,10 +29,13 @@ final class PathValidator {
     /** Responses waiting to be sent; a flood of challenges only keeps the newest. */
     static final int MAX_PENDING_RESPONSES = 4;
     /**
-     * RFC 9000, section 8: before an address is validated, an endpoint "MUST NOT send more than
-     * three times as many bytes as the number of bytes it has received" from it.
+     * RFC 9000, section 8.1: "Prior to validating the client address, servers MUST NOT send more
+     * than three times as many bytes as the number of bytes they have received." srudp applies
+     * the same limit to every address not yet validated.
      */
     static final int AMPLIFICATION_FACTOR = 3;
+    /** The smallest packet that carries a PATH_CHALLENGE: header, frame, tag. */
+    static final int MIN_CHALLENGE_BYTES = 17 + 9 + 16;
 
     private Path current;
     private Path candidate;
@@ -40,6 +43,7 @@ final class PathValidator {
     private int challengesSent;
     private boolean challengeDue;
     private long nextChallengeNanos = Long.MAX_VALUE;
+    private long retryNanos;
     private long candidateBytesReceived;
     private long candidateBytesSent;
     private final ArrayDeque<Response> responses = new ArrayDeque<>();
@@ -114,9 +118,9 @@ final class PathValidator {
         return !responses.isEmpty();
     }
 
-    /** The candidate path, if a challenge is due on it now. */
+    /** The candidate path, if a challenge is due on it now and the amplification limit allows one. */
     Path challengeDue() {
-        return challengeDue ? candidate : null;
+        return challengeDue && candidateAllowance() >= MIN_CHALLENGE_BYTES ? candidate : null;
     }
 
     long challengeData() {
@@ -129,11 +133,12 @@ final class PathValidator {
     }
 
     /** A challenge of {@code bytes} went out; the next is due after {@code retryNanos}. */
-    void onChallengeSent(int bytes, long nowNanos, long retryNanos) {
+    void onChallengeSent(int bytes, long nowNanos, long retryAfterNanos) {
         challengeDue = false;
         candidateBytesSent += bytes;
         challengesSent++;
-        nextChallengeNanos = nowNanos + retryNanos;
+        retryNanos = retryAfterNanos;
+        nextChallengeNanos = nowNanos + retryAfterNanos;
     }
 
     /** Bytes sent on a path: counted against the candidate's amplification limit. */
@@ -144,19 +149,25 @@ final class PathValidator {
     }
 
     long nextTimeoutNanos() {
-        return candidate == null || challengeDue ? Long.MAX_VALUE : nextChallengeNanos;
+        return candidate == null || challengeDue() != null ? Long.MAX_VALUE : nextChallengeNanos;
     }
 
     void onTimeout(long nowNanos) {
-        if (candidate == null || challengeDue || nowNanos < nextChallengeNanos) {
+        if (candidate == null || challengeDue() != null || nowNanos < nextChallengeNanos) {
             return;
+        }
+        if (challengeDue) {
+            // a retry was due but the amplification limit forbade it: that counts as a try
+            challengesSent++;
         }
         if (challengesSent >= MAX_CHALLENGES) {
             // nobody answered at the new address: it was spoofed, or it died again
             candidate = null;
+            challengeDue = false;
             nextChallengeNanos = Long.MAX_VALUE;
         } else {
             challengeDue = true;
+            nextChallengeNanos = nowNanos + Math.max(retryNanos, 100_000_000L);
         }
     }
 }
