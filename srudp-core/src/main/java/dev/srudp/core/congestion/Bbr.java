@@ -16,10 +16,17 @@ import java.util.SplittableRandom;
  * <p>Deviations from the draft, all deliberate:
  * <ul>
  *   <li>Random loss never reduces the window. The draft's loss recovery (section 4.2.3.4,
- *       "packet conservation" for one round) is replaced by an overload rule: only when more
- *       than {@value #OVERLOAD_LOSS_PERCENT}% of the bytes settled in a round were lost is the
- *       window cut to the bytes then in flight (never below the floor), and STARTUP ends. Lower
- *       loss rates are treated as link noise.</li>
+ *       "packet conservation" on the first round of recovery) is replaced by an overload rule:
+ *       when more than {@value #OVERLOAD_LOSS_PERCENT}% of the bytes settled (acknowledged or
+ *       lost) in a round of at least {@value #OVERLOAD_MIN_DATAGRAMS} datagrams were lost, the
+ *       window is cut to the bytes then in flight, but never below the estimated
+ *       bandwidth-delay product plus quanta ({@code BBRInflight(1.0)}) nor the
+ *       4-datagram floor. So at worst the sender stops keeping a standing queue for a while; the
+ *       path model itself (delivery rate, minimum RTT) is what limits sending, and a real
+ *       bandwidth reduction lowers the delivery-rate samples and thus the estimate within
+ *       {@value #BTL_BW_FILTER_ROUNDS} rounds. Startup ends, as in the draft, only on a
+ *       bandwidth plateau: random loss scales delivery-rate samples down but does not stop them
+ *       from growing while the pipe is not full.</li>
  *   <li>Delivery-rate samples are not marked application-limited (the controller cannot see
  *       the application); the max filter keeps such low samples from lowering the estimate
  *       until they are the only ones in the window.</li>
@@ -40,27 +47,33 @@ public final class Bbr implements CongestionController {
 
     /** Gains are in thousandths. */
     static final int GAIN_UNIT = 1000;
-    /** Section 4.3.2.1: "BBRHighGain = 2/ln(2)" ~ 2.885, "the minimum gain value that will allow the sending rate to double each round". */
+    /** Section 4.3.2.1: "BBRHighGain = 2/ln(2) ~= 2.89, the minimum gain value that will allow the sending rate to double each round". */
     static final int HIGH_GAIN = 2885;
-    /** Section 4.3.3: DRAIN uses "the inverse of the value used during Startup". */
+    /** Section 4.3.3: Drain "uses a pacing_gain that is the inverse of the value used during Startup". */
     static final int DRAIN_GAIN = 347;
-    /** Section 4.3.3.3: "cwnd_gain ... of 2". */
+    /** Section 4.3.4.1: "during ProbeBW the cwnd_gain stays constant at two". */
     static final int PROBE_BW_CWND_GAIN = 2000;
-    /** Section 4.3.4.3: "BBR uses an eight-phase cycle with the following pacing_gain values: 5/4, 3/4, 1, 1, 1, 1, 1, 1". */
+    /** Section 4.3.4.1: "It uses an eight-phase cycle with the following pacing_gain values: 5/4, 3/4, 1, 1, 1, 1, 1, 1." */
     private static final int[] PACING_GAIN_CYCLE = {1250, 750, 1000, 1000, 1000, 1000, 1000, 1000};
 
-    /** Section 4.1.1.4: "BtlBwFilterLen ... 10 round trips". */
+    /** Section 4.1.1.2: "BtlBwFilterLen = 10 round trips". */
     static final int BTL_BW_FILTER_ROUNDS = 10;
-    /** Section 4.1.2.3: "RTpropFilterLen ... 10 seconds". */
+    /** Section 4.1.2.2: "RTpropFilterLen = 10 secs". */
     static final long RTPROP_FILTER_NANOS = 10_000_000_000L;
-    /** Section 4.3.5: "ProbeRTTDuration ... 200 ms". */
+    /** Section 4.3.5: "ProbeRTTDuration (200 ms)". */
     static final long PROBE_RTT_DURATION_NANOS = 200_000_000L;
-    /** Section 4.3.2.2: the pipe is full after "three rounds" in which the bandwidth grew less than 25%. */
+    /**
+     * Section 4.3.2.2: "If BBR notices that there are several (three) rounds where attempts to
+     * double the delivery rate actually result in little increase (less than 25 percent), then it
+     * estimates that it has reached BBR.BtlBw".
+     */
     static final int FULL_BW_ROUNDS = 3;
     static final int FULL_BW_GROWTH_PERCENT = 125;
     /** Loss above this share of a round's settled bytes is treated as overload, not noise. */
     static final int OVERLOAD_LOSS_PERCENT = 20;
-    /** RFC 9002, section 6.2.2: "kInitialRtt ... 333 milliseconds". */
+    /** Rounds settling fewer datagrams than this are too small to judge a loss rate from. */
+    static final int OVERLOAD_MIN_DATAGRAMS = 20;
+    /** RFC 9002, section 6.2.2: "When no previous RTT is available, the initial RTT SHOULD be set to 333 milliseconds." */
     static final long INITIAL_RTT_NANOS = 333_000_000L;
     /** Send snapshots kept at most (grows from the initial size while entries are recent). */
     static final int MAX_SNAPSHOTS = 1 << 18;
@@ -68,11 +81,11 @@ public final class Bbr implements CongestionController {
 
     private final int maxDatagramSize;
     private final long initialWindow;
-    /** Section 4.3.5: "BBRMinPipeCwnd ... four packets". */
+    /** Section 4.2.3.3: "a floor of BBRMinPipeCwnd (4 packets, i.e. 4 * MSSS)". */
     private final long minimumWindow;
     private final SplittableRandom random;
 
-    // connection delivery state (delivery-rate estimation draft, section 3.1)
+    // connection delivery state (delivery-rate estimation draft, section 3)
     private long bytesInFlight;
     private long delivered;
     private long deliveredTimeNanos;
@@ -130,7 +143,8 @@ public final class Bbr implements CongestionController {
 
     /**
      * As {@link #Bbr(int)}, with the seed of the random choice of the first PROBE_BW phase
-     * (section 4.3.4.4: "randomly chooses" a phase other than the draining one).
+     * (section 4.3.4.2: BBR randomizes "by randomly picking an initial phase, from among all but
+     * the 3/4 phase, when entering ProbeBW").
      */
     public Bbr(int maxDatagramSize, long randomSeed) {
         if (maxDatagramSize <= 0) {
@@ -149,7 +163,8 @@ public final class Bbr implements CongestionController {
 
     @Override
     public void onPacketSent(long nowNanos, int bytes) {
-        // rate estimation draft, section 3.2: "if (SND.NXT == SND.UNA) C.first_sent_time = C.delivered_time = Now()"
+        // delivery-rate estimation draft, section 3: when nothing is in flight, the sending and the
+        // delivery clocks both restart now, so that idle time does not dilute the next sample
         if (bytesInFlight == 0) {
             firstSentTimeNanos = nowNanos;
             deliveredTimeNanos = nowNanos;
@@ -175,20 +190,23 @@ public final class Bbr implements CongestionController {
                 roundCount++;
                 roundStart = true;
             }
-            // the delivery-rate sample of this packet (rate estimation draft, section 3.3)
+            // the delivery-rate sample of this packet (delivery-rate estimation draft, section 3): the
+            // data delivered since the packet was sent, over the longer of the sending interval and
+            // the acknowledgement interval, since the bottleneck cannot deliver faster than the data
+            // was sent, nor faster than acknowledgements reveal
             long sendElapsed = sentNanos - snapFirstSent[snap];
             long ackElapsed = nowNanos - snapDeliveredTime[snap];
             if (sentNanos >= newestAckedSentNanos) {
                 newestAckedSentNanos = sentNanos;
                 firstSentTimeNanos = sentNanos;
             }
-            // "we use the longer of the two intervals" ... "the sample is invalid if the interval
-            // is shorter than the minimum RTT" (it would reflect ACK compression, not the path)
+            // an interval shorter than the minimum RTT gives no reliable sample (it would measure
+            // ACK compression, not the path), as in that draft
             long interval = Math.max(sendElapsed, ackElapsed);
             if (interval > 0 && (rtProp == Long.MAX_VALUE || interval >= rtProp)) {
                 updateBtlBw(Rates.bytesPerSecond(delivered - priorDelivered, interval));
             }
-            // every acknowledged packet also yields an RTT sample (with the peer's ACK delay)
+            // section 4.1.2.3: "packet.rtt = Now() - packet.send_time" (including the peer's ACK delay)
             updateRtProp(nowNanos, nowNanos - sentNanos);
         }
         if (roundStart) {
@@ -322,8 +340,9 @@ public final class Bbr implements CongestionController {
     // ------------------------------------------------------------------ model
 
     private void updateBtlBw(long sample) {
-        // section 4.1.1.5: "BBR.BtlBw = BtlBwFilter.max_filter(..., rs.delivery_rate, ...)",
-        // windowed over BtlBwFilterLen rounds
+        // section 4.1.1.5: "BBR.BtlBw = update_windowed_max_filter(filter=BBR.BtlBwFilter,
+        // value=rs.delivery_rate, time=BBR.round_count, window_length=BtlBwFilterLen)"; here the
+        // filter keeps the largest sample of each of the last BtlBwFilterLen rounds
         int slot = (int) (roundCount % BTL_BW_FILTER_ROUNDS);
         if (roundOfSlot[slot] != roundCount) {
             roundOfSlot[slot] = roundCount;
@@ -341,8 +360,9 @@ public final class Bbr implements CongestionController {
     }
 
     private void updateRtProp(long nowNanos, long rttNanos) {
-        // section 4.1.2.3: "BBR.rtprop_expired = Now() > BBR.rtprop_stamp + RTpropFilterLen;
-        // if (packet.rtt >= 0 and (packet.rtt <= BBR.RTprop or BBR.rtprop_expired))"
+        // section 4.1.2.3, BBRUpdateRTprop: "BBR.rtprop_expired = Now() > BBR.rtprop_stamp +
+        // RTpropFilterLen", then "if (packet.rtt >= 0 and (packet.rtt <= BBR.RTprop or
+        // BBR.rtprop_expired))" the sample becomes the new estimate
         rtPropExpired = rtProp != Long.MAX_VALUE && nowNanos - rtPropStampNanos > RTPROP_FILTER_NANOS;
         if (rttNanos >= 0 && (rttNanos <= rtProp || rtPropExpired)) {
             rtProp = rttNanos;
@@ -354,9 +374,9 @@ public final class Bbr implements CongestionController {
     private void checkOverload() {
         long deliveredInRound = delivered - deliveredAtRoundStart;
         long settled = deliveredInRound + lostInRound;
-        if (lostInRound > 0 && lostInRound * 100 > settled * OVERLOAD_LOSS_PERCENT) {
-            filledPipe = true;
-            cwnd = Math.max(minimumWindow, Math.min(cwnd, bytesInFlight));
+        if (settled >= (long) OVERLOAD_MIN_DATAGRAMS * maxDatagramSize
+                && lostInRound * 100 > settled * OVERLOAD_LOSS_PERCENT) {
+            cwnd = Math.max(Math.min(cwnd, bytesInFlight), Math.max(minimumWindow, inflight(GAIN_UNIT)));
         }
         lostInRound = 0;
         deliveredAtRoundStart = delivered;
@@ -374,7 +394,8 @@ public final class Bbr implements CongestionController {
     }
 
     private void checkFullPipe() {
-        // section 4.3.2.2: "if BBR.BtlBw still hasn't grown by 25% ... after three rounds"
+        // section 4.3.2.2, BBRCheckFullPipe: "if (BBR.BtlBw >= BBR.full_bw * 1.25)  // BBR.BtlBw still
+        // growing?" records a new baseline; otherwise one more round without much growth
         if (filledPipe) {
             return;
         }
@@ -403,7 +424,7 @@ public final class Bbr implements CongestionController {
     }
 
     private void enterProbeBw(long nowNanos) {
-        // section 4.3.4.4: "BBR.cycle_index = BBRGainCycleLen - 1 - random_int_between(0, 6)"
+        // section 4.3.4.3: "BBR.cycle_index = BBRGainCycleLen - 1 - random_int_in_range(0..6)"
         state = State.PROBE_BW;
         cwndGain = PROBE_BW_CWND_GAIN;
         cycleIndex = PACING_GAIN_CYCLE.length - 1 - random.nextInt(PACING_GAIN_CYCLE.length - 1);
@@ -417,7 +438,7 @@ public final class Bbr implements CongestionController {
     }
 
     private void updateGainCyclePhase(long nowNanos, long priorInflight) {
-        // section 4.3.4.4, BBRIsNextCyclePhase: each phase lasts about one RTprop; the probing
+        // section 4.3.4.3, BBRIsNextCyclePhase: each phase lasts about one RTprop; the probing
         // phase may run longer until inflight reaches its target (or loss shows the pipe is full),
         // the draining phase may end early once inflight is down to the estimated BDP
         boolean fullLength = rtProp != Long.MAX_VALUE && nowNanos - cycleStampNanos > rtProp;
@@ -435,7 +456,7 @@ public final class Bbr implements CongestionController {
     }
 
     private void checkProbeRtt(long nowNanos) {
-        // section 4.3.5
+        // section 4.3.5, BBRCheckProbeRTT (without idle restart, see the class comment)
         if (state != State.PROBE_RTT && rtPropExpired) {
             state = State.PROBE_RTT;
             pacingGain = GAIN_UNIT;
@@ -483,8 +504,9 @@ public final class Bbr implements CongestionController {
     // ------------------------------------------------------------------ control
 
     /**
-     * Section 4.2.3.2, BBRInflight: {@code gain * BDP} plus "3 * BBR.send_quantum" for
-     * quantization (here three full datagrams), or the initial window before an RTT is known.
+     * Section 4.2.3.2, BBRInflight: {@code gain * BDP} plus "quanta = 3*BBR.send_quantum" (here
+     * three full datagrams, since this transport sends one datagram at a time), or the initial
+     * window before an RTT is known.
      */
     long inflight(int gain) {
         if (rtProp == Long.MAX_VALUE) {
@@ -512,11 +534,8 @@ public final class Bbr implements CongestionController {
     }
 
     private void setCwnd(long ackedBytes) {
-        // section 4.2.3.5, BBRSetCwnd (without the loss-recovery modulation, see class comment)
+        // section 4.2.3.6, BBRSetCwnd (without the loss-recovery modulation, see class comment)
         long target = inflight(cwndGain);
-        if (state == State.PROBE_BW && cycleIndex == 0) {
-            target += 2L * maxDatagramSize; // "if (BBR.state == ProbeBW and BBR.cycle_index == 0) inflight += 2"
-        }
         if (filledPipe) {
             cwnd = Math.min(cwnd + ackedBytes, target);
         } else if (cwnd < target || delivered < initialWindow) {

@@ -117,30 +117,85 @@ class BbrTest {
         assertEquals(before, bbr.windowBytes());
     }
 
-    @Test
-    void heavyLossInARoundIsTreatedAsOverloadAndCutsTheWindowToTheBytesInFlight() {
+    private static final long GAP = 250_000; // 250 us between datagrams
+    private static final long RTT = 10 * MS;
+
+    /**
+     * One round of {@code packets} datagrams sent {@link #GAP} apart, of which the first
+     * {@code lost} are declared lost (before any acknowledgement of the round) and the rest are
+     * acknowledged {@link #RTT} after being sent. Returns the time after the round.
+     */
+    private static long round(Bbr bbr, long start, int packets, int lost) {
+        for (int i = 0; i < packets; i++) {
+            bbr.onPacketSent(start + i * GAP, MDS);
+        }
+        if (lost > 0) {
+            bbr.onPacketsLost(start + RTT, start + (lost - 1) * GAP, (long) lost * MDS);
+        }
+        for (int i = lost; i < packets; i++) {
+            bbr.onPacketAcked(start + RTT + i * GAP, start + i * GAP, MDS, RTT);
+        }
+        return start + RTT + packets * GAP;
+    }
+
+    private static Bbr inProbeBw(long[] now) {
         Bbr bbr = new Bbr(MDS);
-        long now = 0;
-        // grow in startup with ten packets per round, each round's packets all acknowledged
-        for (int round = 0; round < 3; round++) {
-            for (int i = 0; i < 10; i++) {
-                bbr.onPacketSent(now, MDS);
-            }
-            for (int i = 0; i < 10; i++) {
-                bbr.onPacketAcked(now + 10 * MS + i, now, MDS, 10 * MS);
-            }
-            now += 20 * MS;
+        for (int r = 0; r < 12; r++) {
+            now[0] = round(bbr, now[0], 40, 0);
         }
-        assertEquals(Bbr.State.STARTUP, bbr.state());
-        long grown = bbr.windowBytes();
-        // a round in which half of the packets are lost, with four packets still in flight
-        for (int i = 0; i < 10; i++) {
-            bbr.onPacketSent(now, MDS);
+        assertEquals(Bbr.State.PROBE_BW, bbr.state());
+        return bbr;
+    }
+
+    @Test
+    void aRoundLosingOverAFifthOfItsDataCutsTheWindowToTheBytesInFlightButNotBelowTheBdp() {
+        long[] now = {0};
+        Bbr bbr = inProbeBw(now);
+        long before = bbr.windowBytes();
+        long bdp = bbr.inflight(Bbr.GAIN_UNIT);
+        assertTrue(before > bdp + 10 * MDS, "cwnd " + before + " bdp " + bdp);
+        // 11 of 40 lost: the first acknowledgement of the round closes the previous round with
+        // 11 lost against 40 delivered (22%); 28 datagrams are then still in flight
+        for (int i = 0; i < 40; i++) {
+            bbr.onPacketSent(now[0] + i * GAP, MDS);
         }
-        bbr.onPacketsLost(now + 10 * MS, now, 5L * MDS);
-        bbr.onPacketAcked(now + 10 * MS, now, MDS, 10 * MS);
-        assertTrue(bbr.windowBytes() < grown, "cwnd " + bbr.windowBytes() + " was " + grown);
-        assertTrue(bbr.state() != Bbr.State.STARTUP);
+        bbr.onPacketsLost(now[0] + RTT, now[0] + 10 * GAP, 11L * MDS);
+        bbr.onPacketAcked(now[0] + RTT + 11 * GAP, now[0] + 11 * GAP, MDS, RTT);
+        long inFlightAtCut = 28L * MDS;
+        assertEquals(Math.max(inFlightAtCut, bbr.inflight(Bbr.GAIN_UNIT)) + MDS, bbr.windowBytes());
+        assertTrue(bbr.windowBytes() < before);
+        assertTrue(bbr.windowBytes() >= bdp);
+        assertEquals(Bbr.State.PROBE_BW, bbr.state());
+    }
+
+    @Test
+    void lowerLossOrLossInATinyRoundLeavesTheWindowAlone() {
+        long[] now = {0};
+        Bbr bbr = inProbeBw(now);
+        long before = bbr.windowBytes();
+        // 15% loss in every round; the overload rule would act on each round's first
+        // acknowledgement. Eight rounds stay within the bandwidth filter's memory of the
+        // loss-free rounds, so the model's target is unchanged too.
+        long t = now[0];
+        for (int r = 0; r < 8; r++) {
+            for (int i = 0; i < 40; i++) {
+                bbr.onPacketSent(t + i * GAP, MDS);
+            }
+            bbr.onPacketsLost(t + RTT, t + 5 * GAP, 6L * MDS);
+            bbr.onPacketAcked(t + RTT + 6 * GAP, t + 6 * GAP, MDS, RTT);
+            assertEquals(before, bbr.windowBytes(), "round " + r);
+            for (int i = 7; i < 40; i++) {
+                bbr.onPacketAcked(t + RTT + i * GAP, t + i * GAP, MDS, RTT);
+            }
+            t += RTT + 40 * GAP;
+        }
+        Bbr small = inProbeBw(new long[] {0});
+        long smallBefore = small.windowBytes();
+        t = 10 * SECOND;
+        for (int r = 0; r < 5; r++) {
+            t = round(small, t, 10, 5); // half of ten datagrams: too few to judge
+            assertTrue(small.windowBytes() >= smallBefore, "round " + r + ": " + small.windowBytes());
+        }
     }
 
     @Test

@@ -23,8 +23,13 @@ final class BottleneckModel {
     static final long MS = 1_000_000L;
     static final long SECOND = 1_000_000_000L;
 
-    /** The outcome of one run. */
-    record Result(long deliveredBytes, long durationNanos, long maxQueueDelayNanos, long sent, long dropped) {
+    /**
+     * The outcome of one run: bytes delivered to the receiver, the largest queueing delay any
+     * datagram met over the whole run and from the measurement start on, datagrams sent and
+     * dropped (by the queue or at random).
+     */
+    record Result(long deliveredBytes, long durationNanos, long maxQueueDelayOverallNanos, long maxQueueDelayNanos,
+            long sent, long dropped) {
         double goodputMbps() {
             return deliveredBytes * 8.0 * SECOND / durationNanos / 1e6;
         }
@@ -105,7 +110,7 @@ final class BottleneckModel {
         long sent = 0;
         long dropped = 0;
         long maxQueueDelay = 0;
-        trySend(cc, pacer, now);
+        long maxQueueDelayOverall = trySend(cc, pacer, now)[2];
         while (!events.isEmpty()) {
             Event e = events.poll();
             now = e.at;
@@ -158,11 +163,12 @@ final class BottleneckModel {
             long[] counters = trySend(cc, pacer, now);
             sent += counters[0];
             dropped += counters[1];
+            maxQueueDelayOverall = Math.max(maxQueueDelayOverall, counters[2]);
             if (now >= measureQueueFromNanos) {
                 maxQueueDelay = Math.max(maxQueueDelay, counters[2]);
             }
         }
-        return new Result(delivered, durationNanos, maxQueueDelay, sent, dropped);
+        return new Result(delivered, durationNanos, maxQueueDelayOverall, maxQueueDelay, sent, dropped);
     }
 
     private void onRttSample(CongestionController cc, long now, long rtt) {
