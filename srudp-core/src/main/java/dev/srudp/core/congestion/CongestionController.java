@@ -38,4 +38,20 @@ public interface CongestionController {
     default boolean canSend(int bytes) {
         return bytesInFlight() + bytes <= windowBytes();
     }
+
+    /**
+     * The rate in bytes per second at which packets should be spread out (see {@link Pacer}), or 0
+     * when the controller does not ask for pacing.
+     */
+    default long pacingRateBytesPerSecond() {
+        return 0;
+    }
+
+    /**
+     * A round-trip time sample was taken ({@code latestRttNanos}, not adjusted for the peer's ACK
+     * delay), and {@code minRttNanos} is the connection's minimum so far. Called by the connection
+     * after each sample (RFC 9002, section 5.1).
+     */
+    default void onRttSample(long nowNanos, long latestRttNanos, long minRttNanos) {
+    }
 }

@@ -11,6 +11,8 @@ public final class NewReno implements CongestionController {
     private long ssthresh = Long.MAX_VALUE;
     private long recoveryStartNanos = Long.MIN_VALUE;
     private long ackedInAvoidance;
+    /** The smoothed RTT last passed to {@link #onPacketAcked}, 0 before any. */
+    private long smoothedRttNanos;
 
     public NewReno(int maxDatagramSize) {
         this.maxDatagramSize = maxDatagramSize;
@@ -30,6 +32,9 @@ public final class NewReno implements CongestionController {
     @Override
     public void onPacketAcked(long nowNanos, long sentNanos, int bytes, long smoothedRttNanos) {
         bytesInFlight = Math.max(0, bytesInFlight - bytes);
+        if (smoothedRttNanos > 0) {
+            this.smoothedRttNanos = smoothedRttNanos;
+        }
         // RFC 9002, section 7.3.2: "the congestion window does not increase in response to
         // acknowledgments of packets sent during the recovery period"
         if (sentNanos <= recoveryStartNanos) {
@@ -67,6 +72,20 @@ public final class NewReno implements CongestionController {
     @Override
     public void onPacketDiscarded(int bytes) {
         bytesInFlight = Math.max(0, bytesInFlight - bytes);
+    }
+
+    /**
+     * RFC 9002, section 7.7: "Using a value for N that is small, but at least 1 (for example,
+     * 1.25) ensures that variations in RTT do not result in underutilization of the congestion
+     * window", with {@code rate = N * congestion_window / smoothed_rtt}. Here N = 5/4. Returns 0
+     * (unpaced) until a smoothed RTT has been seen.
+     */
+    @Override
+    public long pacingRateBytesPerSecond() {
+        if (smoothedRttNanos <= 0) {
+            return 0;
+        }
+        return Rates.mulDiv(window, 5 * Rates.NANOS_PER_SECOND, 4 * smoothedRttNanos);
     }
 
     @Override
