@@ -27,12 +27,14 @@ public final class EndpointConfig {
     private final long keyUpdateAfterPackets;
     private final Duration keyUpdateAfter;
     private final boolean pathMtuDiscovery;
+    private final CongestionControl congestionControl;
     private final int handshakeLoadThreshold;
     private final int maxHandshakesPerSource;
 
     private EndpointConfig(Builder b) {
         this.handshakeLoadThreshold = b.handshakeLoadThreshold;
         this.pathMtuDiscovery = b.pathMtuDiscovery;
+        this.congestionControl = b.congestionControl;
         this.maxHandshakesPerSource = b.maxHandshakesPerSource;
         this.keyUpdateAfterPackets = b.keyUpdateAfterPackets;
         this.keyUpdateAfter = b.keyUpdateAfter;
@@ -120,6 +122,10 @@ public final class EndpointConfig {
         return keyUpdateAfter;
     }
 
+    public CongestionControl congestionControl() {
+        return congestionControl;
+    }
+
     public boolean pathMtuDiscovery() {
         return pathMtuDiscovery;
     }
@@ -136,6 +142,7 @@ public final class EndpointConfig {
         Builder b = new Builder();
         b.handshakeLoadThreshold = handshakeLoadThreshold;
         b.pathMtuDiscovery = pathMtuDiscovery;
+        b.congestionControl = congestionControl;
         b.maxHandshakesPerSource = maxHandshakesPerSource;
         b.keyUpdateAfterPackets = keyUpdateAfterPackets;
         b.keyUpdateAfter = keyUpdateAfter;
@@ -164,6 +171,7 @@ public final class EndpointConfig {
         private Duration closeTimeout = Duration.ofSeconds(10);
         private int maxUdpPayload = 1452;
         private boolean pathMtuDiscovery = true;
+        private CongestionControl congestionControl = CongestionControl.NEW_RENO;
         private int maxConnections = 10_000;
         private int maxStreamsPerConnection = 128;
         private int streamReceiveWindow = 1 << 20;
@@ -274,6 +282,16 @@ public final class EndpointConfig {
          */
         public Builder maxUdpPayload(int bytes) {
             this.maxUdpPayload = range(bytes, 1200, 65507, "maxUdpPayload");
+            return this;
+        }
+
+        /**
+         * The congestion controller of each connection. Default {@link CongestionControl#NEW_RENO},
+         * fair to TCP on shared links; {@link CongestionControl#LOSS_TOLERANT} keeps its rate
+         * through random loss on wireless or otherwise lossy links.
+         */
+        public Builder congestionControl(CongestionControl mode) {
+            this.congestionControl = Objects.requireNonNull(mode, "congestionControl");
             return this;
         }
 

@@ -19,15 +19,6 @@ public interface CongestionController {
     /** Bytes in flight that the controller forgot (packets abandoned without ACK or loss). */
     void onPacketDiscarded(int bytes);
 
-    /** An RTT sample was taken (before the acknowledgements that produced it are reported). */
-    default void onRttSample(long nowNanos, long latestRttNanos, long minRttNanos) {
-    }
-
-    /** The rate at which to pace packets, in bytes per second; 0 for no pacing. */
-    default long pacingRateBytesPerSecond() {
-        return 0;
-    }
-
     /** The congestion window in bytes. */
     long windowBytes();
 

@@ -10,7 +10,8 @@ import dev.srudp.PeerId;
 import dev.srudp.StreamResetException;
 import dev.srudp.VersionMismatchException;
 import dev.srudp.core.congestion.CongestionController;
-import dev.srudp.core.congestion.NewReno;
+import dev.srudp.core.congestion.CongestionControllers;
+import dev.srudp.core.congestion.Pacer;
 import dev.srudp.core.crypto.DhKeyPair;
 import dev.srudp.core.crypto.HandshakeException;
 import dev.srudp.core.crypto.NoiseCipher;
@@ -103,6 +104,9 @@ public final class ConnectionCore implements LossRecovery.Listener {
     private long nextPacketNumber;
     private final RttEstimator rtt = new RttEstimator();
     private final CongestionController congestion;
+    private final Pacer pacer = new Pacer(PathMtuProber.BASE);
+    /** When pacing next lets new data go, while data waits for it; otherwise MAX_VALUE. */
+    private long pacingWakeNanos = Long.MAX_VALUE;
     private LossRecovery recovery;
     private final AckTracker acks = new AckTracker();
     private int probesDue;
@@ -165,7 +169,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
         this.remoteAddress = remote;
         this.expectedPeer = expectedPeer;
         this.maxUdpPayload = ctx.config.maxUdpPayload();
-        this.congestion = new NewReno(PathMtuProber.BASE);
+        this.congestion = CongestionControllers.create(ctx.config.congestionControl(), PathMtuProber.BASE);
         this.handshakeDeadlineNanos = nowNanos + ctx.config.handshakeTimeout().toNanos();
         this.keepAliveNanos = ctx.config.keepAliveInterval().toNanos();
         this.idleTimeoutNanos = ctx.config.idleTimeout().toNanos();
@@ -1145,6 +1149,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
             return closingEndsNanos;
         }
         long t = Math.min(Math.min(handshakeRetransmitAtNanos, closeDeadlineNanos), paths.nextTimeoutNanos());
+        t = Math.min(t, pacingWakeNanos);
         if (state.isHandshaking()) {
             t = Math.min(t, handshakeDeadlineNanos);
         }
@@ -1234,9 +1239,19 @@ public final class ConnectionCore implements LossRecovery.Listener {
                 && congestion.canSend(pmtu.probeDue(nowNanos))) {
             return true;
         }
-        if (!congestion.canSend(pmtu.current())) {
+        pacingWakeNanos = Long.MAX_VALUE;
+        if (!congestion.canSend(pmtu.current()) || !hasNewData()) {
             return false;
         }
+        long paceAt = pacer.nextSendTimeNanos(nowNanos, pmtu.current(), congestion.pacingRateBytesPerSecond());
+        if (paceAt > nowNanos) {
+            pacingWakeNanos = paceAt;
+            return false;
+        }
+        return true;
+    }
+
+    private boolean hasNewData() {
         if (!outgoingDatagrams.isEmpty()) {
             return true;
         }
@@ -1246,6 +1261,12 @@ public final class ConnectionCore implements LossRecovery.Listener {
             }
         }
         return false;
+    }
+
+    /** Whether congestion control and pacing let a full packet of new data go now. */
+    private boolean maySendNewData(long nowNanos) {
+        return congestion.canSend(pmtu.current()) && pacer.nextSendTimeNanos(nowNanos, pmtu.current(),
+                congestion.pacingRateBytesPerSecond()) <= nowNanos;
     }
 
     private boolean mayOpen(StreamState s) {
@@ -1323,7 +1344,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
         if (probesDue > 0) {
             probesDue--;
         }
-        if (probing || congestion.canSend(pmtu.current())) {
+        if (probing || maySendNewData(nowNanos)) {
             ackEliciting |= writeDatagrams(frames, payloadStart);
             ackEliciting |= writeStreamFrames(frames, sent);
         }
@@ -1441,6 +1462,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
             recovery.onPacketSent(record);
             if (record.ackEliciting) {
                 lastAckElicitingSentNanos = nowNanos;
+                pacer.onPacketSent(nowNanos, length, congestion.pacingRateBytesPerSecond());
             }
         }
         return new Engine.Transmit(localAddress, remoteAddress);

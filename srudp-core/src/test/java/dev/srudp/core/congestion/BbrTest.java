@@ -232,8 +232,8 @@ class BbrTest {
 
     @Test
     void theFactoryCreatesEitherController() {
-        assertTrue(CongestionControl.NEW_RENO.create(MDS) instanceof NewReno);
-        assertTrue(CongestionControl.LOSS_TOLERANT.create(MDS) instanceof Bbr);
+        assertTrue(CongestionControllers.create(dev.srudp.CongestionControl.NEW_RENO, MDS) instanceof NewReno);
+        assertTrue(CongestionControllers.create(dev.srudp.CongestionControl.LOSS_TOLERANT, MDS) instanceof Bbr);
         assertEquals(0, new NewReno(MDS).pacingRateBytesPerSecond());
         assertTrue(new Bbr(MDS).pacingRateBytesPerSecond() > 0);
     }

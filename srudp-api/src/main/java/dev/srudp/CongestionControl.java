@@ -1,4 +1,4 @@
-package dev.srudp.core.congestion;
+package dev.srudp;
 
 /**
  * The congestion controllers a connection can be configured with.
@@ -12,21 +12,8 @@ package dev.srudp.core.congestion;
  * when it shares a bottleneck with loss-based flows.
  */
 public enum CongestionControl {
-    /** RFC 9002 NewReno ({@link NewReno}), paced per RFC 9002, section 7.7. */
-    NEW_RENO {
-        @Override
-        public CongestionController create(int maxDatagramSize) {
-            return new NewReno(maxDatagramSize);
-        }
-    },
-    /** A BBR-like model-based controller ({@link Bbr}) that does not treat loss as congestion. */
-    LOSS_TOLERANT {
-        @Override
-        public CongestionController create(int maxDatagramSize) {
-            return new Bbr(maxDatagramSize);
-        }
-    };
-
-    /** A new controller for a connection whose datagrams are at most {@code maxDatagramSize} bytes. */
-    public abstract CongestionController create(int maxDatagramSize);
+    /** RFC 9002 NewReno, paced per RFC 9002, section 7.7. The default. */
+    NEW_RENO,
+    /** A BBR-like model-based controller that does not treat loss as congestion. */
+    LOSS_TOLERANT
 }
