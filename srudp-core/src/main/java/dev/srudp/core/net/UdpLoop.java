@@ -29,6 +29,8 @@ public final class UdpLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UdpLoop.class);
     /** Socket buffer size asked for; the kernel caps it at net.core.rmem_max / wmem_max. */
     static final int SOCKET_BUFFER_BYTES = 4 << 20;
+    /** Waits shorter than this are polled rather than slept. */
+    static final long SPIN_BELOW_NANOS = 1_000_000L;
     /** Datagrams read in one go before timers and sending get a turn. */
     static final int READ_BATCH = 64;
 
@@ -92,7 +94,9 @@ public final class UdpLoop implements AutoCloseable {
                 flush(engine, now);
                 long deadline = engine.nextTimeoutNanos();
                 long waitNanos = deadline == Engine.NO_TIMEOUT ? Long.MAX_VALUE : deadline - System.nanoTime();
-                if (waitNanos <= 0) {
+                if (waitNanos < SPIN_BELOW_NANOS) {
+                    // the selector sleeps in whole milliseconds: a pacing gap shorter than that is
+                    // waited out by polling, or paced sending could not exceed one burst per ms
                     selector.selectNow();
                 } else {
                     long millis = waitNanos == Long.MAX_VALUE ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos));

@@ -1,4 +1,4 @@
-package dev.srudp.core.demo;
+package dev.srudp.cli;
 
 import dev.srudp.Connection;
 import dev.srudp.ConnectionStats;
@@ -11,24 +11,30 @@ import java.io.DataInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * Two endpoints on loopback: Alice connects to Bob with Noise IK, sends a greeting and 32 MiB on a
- * stream, Bob answers with the SHA-256 of what he received, and both close. Prints each step.
+ * {@code srudp demo}: two endpoints on loopback in one process. Alice connects to Bob with Noise
+ * IK, sends a greeting and a bulk transfer on a stream, Bob answers with the SHA-256 of what he
+ * received, and both close. Prints each step and the statistics.
  */
-public final class LoopbackDemo {
-    private static final int BULK_BYTES = 32 << 20;
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Two peers on loopback in one process: handshake, a transfer, statistics.")
+final class DemoCommand implements Callable<Integer> {
 
-    private LoopbackDemo() {
-    }
+    @Option(names = "--mib", description = "MiB to transfer (default: ${DEFAULT-VALUE}).", defaultValue = "32")
+    int mebibytes;
 
-    public static void main(String[] args) throws Exception {
+    @Override
+    public Integer call() throws Exception {
+        final int bulkBytes = Math.multiplyExact(mebibytes, 1 << 20);
         InetAddress loopback = InetAddress.getLoopbackAddress();
         EndpointConfig config = EndpointConfig.builder().bind(loopback, 0).build();
         try (Endpoint bob = Srudp.open(config); Endpoint alice = Srudp.open(config)) {
@@ -49,7 +55,7 @@ public final class LoopbackDemo {
             byte[] chunk = new byte[64 * 1024];
             Random random = new Random(1);
             long t1 = System.nanoTime();
-            for (int sent = 0; sent < BULK_BYTES; sent += chunk.length) {
+            for (int sent = 0; sent < bulkBytes; sent += chunk.length) {
                 random.nextBytes(chunk);
                 sha.update(chunk);
                 out.write(chunk);
@@ -59,8 +65,8 @@ public final class LoopbackDemo {
             String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
             double seconds = (System.nanoTime() - t1) / 1e9;
             String expected = HexFormat.of().formatHex(sha.digest());
-            System.out.printf("alice sent %d MiB in %.2f s (%.0f Mbit/s)%n", BULK_BYTES >> 20, seconds,
-                    BULK_BYTES * 8 / seconds / 1e6);
+            System.out.printf("alice sent %d MiB in %.2f s (%.0f Mbit/s)%n", bulkBytes >> 20, seconds,
+                    bulkBytes * 8 / seconds / 1e6);
             System.out.println("bob's SHA-256 of the data: " + answer);
             System.out.println("alice's SHA-256:           " + expected);
             ConnectionStats stats = c.stats();
@@ -70,11 +76,11 @@ public final class LoopbackDemo {
             c.close();
             System.out.println("alice closed the connection gracefully; " + bobSide.get());
             if (!answer.equals(expected)) {
-                System.out.println("MISMATCH");
-                System.exit(1);
+                throw new ExitCodes.Failure(ExitCodes.TRANSFER, "the data did not arrive intact");
             }
             System.out.println("data arrived intact");
         }
+        return ExitCodes.OK;
     }
 
     private static String serve(Endpoint bob) {
@@ -105,9 +111,5 @@ public final class LoopbackDemo {
         } catch (Exception e) {
             return "bob failed: " + e;
         }
-    }
-
-    static InetSocketAddress any() {
-        return new InetSocketAddress(0);
     }
 }
