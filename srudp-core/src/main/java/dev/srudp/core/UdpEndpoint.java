@@ -41,7 +41,7 @@ final class UdpEndpoint implements Endpoint {
         EndpointContext ctx = new EndpointContext(identity, staticKey, config, random,
                 UdpEndpoint::epochNanos, callbacks);
         this.core = new EndpointCore(ctx, loop.localAddresses());
-        loop.start(core, "srudp-loop-" + n);
+        loop.start(core, "srudp-loop-" + n, core::failAll);
     }
 
     private static long epochNanos() {

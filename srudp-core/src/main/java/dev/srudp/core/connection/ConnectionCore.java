@@ -1122,6 +1122,13 @@ public final class ConnectionCore implements LossRecovery.Listener {
         }
     }
 
+    /** Ends the connection at once without telling the peer (the loop is gone). */
+    void failFromOutside(ConnectionClosedException cause, long nowNanos) {
+        if (state != ConnectionState.CLOSED) {
+            enterTerminalPhase(ConnectionState.CLOSED, cause, nowNanos, false);
+        }
+    }
+
     private void fail(ConnectionClosedException cause, long nowNanos) {
         ctx.listener.handshakeFailed(remoteAddress, cause.getMessage());
         enterTerminalPhase(ConnectionState.CLOSED, cause, nowNanos, false);

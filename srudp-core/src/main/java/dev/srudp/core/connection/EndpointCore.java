@@ -158,6 +158,10 @@ public final class EndpointCore implements Engine {
     /** Opens a connection; the future completes (off the loop) when the handshake is done. */
     public CompletableFuture<Connection> connect(PeerAddress peer) {
         CompletableFuture<Connection> future = new CompletableFuture<>();
+        if (crash != null) {
+            future.completeExceptionally(crash);
+            return future;
+        }
         byte[] pinned = null;
         if (peer.certifiedKey().isPresent()) {
             StaticKeyCertificate cert = StaticKeyCertificate.decode(peer.certifiedKey().get().encoded());
@@ -234,6 +238,24 @@ public final class EndpointCore implements Engine {
                     false));
         });
     }
+
+    /**
+     * The loop that drove this engine died: fail every connection and every waiting call. Called on
+     * the dead loop's thread, when nothing else touches the engine any more.
+     */
+    public void failAll(Throwable cause) {
+        closing = true;
+        ConnectionClosedException e = new ConnectionClosedException("the endpoint's protocol loop failed: " + cause,
+                ErrorCodes.INTERNAL_ERROR, false);
+        for (ConnectionCore c : new ArrayList<>(byCid.values())) {
+            c.failFromOutside(e, nowNanos);
+        }
+        accepted.fail(e);
+        crash = e;
+        commands.clear();
+    }
+
+    private volatile ConnectionClosedException crash;
 
     /** A future completed by the owner thread once every command queued before it has run. */
     public CompletableFuture<Void> barrier() {

@@ -75,16 +75,25 @@ public final class UdpLoop implements AutoCloseable {
         return List.copyOf(localAddresses);
     }
 
-    /** Starts the loop thread driving {@code engine}. */
-    public void start(Engine engine, String threadName) {
+    /**
+     * Starts the loop thread driving {@code engine}. If the loop dies of an unexpected error,
+     * {@code onCrash} runs on the dying thread, after the engine was last called, so the owner can
+     * fail everything that waits on it.
+     */
+    public void start(Engine engine, String threadName, java.util.function.Consumer<Throwable> onCrash) {
         engine.setWakeup(selector::wakeup);
         running = true;
-        thread = new Thread(() -> run(engine), threadName);
+        thread = new Thread(() -> {
+            Throwable crash = run(engine);
+            if (crash != null) {
+                onCrash.accept(crash);
+            }
+        }, threadName);
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void run(Engine engine) {
+    private Throwable run(Engine engine) {
         try {
             while (running) {
                 long now = System.nanoTime();
@@ -112,12 +121,15 @@ public final class UdpLoop implements AutoCloseable {
                 }
                 selector.selectedKeys().clear();
             }
+            return null;
         } catch (ClosedSelectorException e) {
-            // closed while stopping
+            return null; // closed while stopping
         } catch (IOException e) {
             log.error("UDP loop stopped by an I/O error", e);
+            return e;
         } catch (RuntimeException | Error e) {
             log.error("UDP loop stopped by an unexpected error", e);
+            return e;
         } finally {
             stopped.countDown();
         }
