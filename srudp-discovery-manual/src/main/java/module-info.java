@@ -1,0 +1,12 @@
+/**
+ * A peer directory without any network service: signed records travel as rendezvous strings
+ * ({@code srudp:srudp1-...}) passed by hand, or as files in a folder both peers sync.
+ */
+module dev.srudp.discovery.manual {
+    requires dev.srudp.api;
+
+    exports dev.srudp.discovery.manual;
+
+    provides dev.srudp.spi.PeerDirectoryProvider
+            with dev.srudp.discovery.manual.ManualDirectoryProvider;
+}
