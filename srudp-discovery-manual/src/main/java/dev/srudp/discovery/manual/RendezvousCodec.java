@@ -426,9 +426,11 @@ public final class RendezvousCodec {
     }
 
     private static RendezvousFormatException truncated(int endPosition, int count, int expected) {
+        String what = expected - count == 1
+                ? "a character is missing in its last group, or the last character was not copied"
+                : "it ends after " + count + " of its " + expected + " symbols; copy the whole string";
         return new RendezvousFormatException(Reason.TRUNCATED, endPosition,
-                "the rendezvous string is cut short: it ends after " + count + " of its " + expected
-                        + " symbols (or a character is missing in its last group); copy the whole string");
+                "the rendezvous string is cut short: " + what);
     }
 
     private static RendezvousFormatException checksumMismatch(int position) {
