@@ -3,7 +3,8 @@
  * ({@code srudp:srudp1-...}) passed by hand, or as files in a folder both peers sync.
  */
 module dev.srudp.discovery.manual {
-    requires dev.srudp.api;
+    // transitive: the exported classes implement and return types of the SPI
+    requires transitive dev.srudp.api;
 
     exports dev.srudp.discovery.manual;
 

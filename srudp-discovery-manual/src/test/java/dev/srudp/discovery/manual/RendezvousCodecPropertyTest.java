@@ -64,6 +64,21 @@ class RendezvousCodecPropertyTest {
         }
     }
 
+    @Property(tries = 500)
+    void decodingSurvivesAnyTextAfterAValidPrefix(@ForAll("payloadLike") String payload) {
+        String text = RendezvousCodec.PREFIX + payload;
+        try {
+            RendezvousCodec.decode(text);
+        } catch (RendezvousFormatException e) {
+            assertTrue(e.position() >= 1 && e.position() <= text.length() + 1, e.getMessage());
+        }
+    }
+
+    @Provide
+    Arbitrary<String> payloadLike() {
+        return Arbitraries.strings().withChars((RendezvousCodec.ALPHABET + "-- \nOIU#").toCharArray()).ofMaxLength(400);
+    }
+
     static void assertCaughtOrHarmless(byte[] record, Edits.Edit edit) {
         byte[] decoded;
         try {
