@@ -11,7 +11,7 @@ import java.util.zip.CRC32C;
  * <h2>Format, version 1</h2>
  *
  * <pre>
- *   srudp1-0h5ws3-ab9c2q-...-7kx
+ *   srudp1-0076g8-sbcdh1-qjr83e-gc5s7c-8vk5ej-8qgt6n-0zn    (the 14 bytes "hello, partner")
  *   \____/ \____/
  *   prefix  group: 5 data symbols + 1 check symbol
  * </pre>

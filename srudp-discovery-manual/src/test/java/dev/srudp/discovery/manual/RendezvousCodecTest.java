@@ -23,11 +23,11 @@ class RendezvousCodecTest {
     }
 
     @Test
-    void aShortRecordHasTheDocumentedForm() throws RendezvousFormatException {
-        byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
+    void theDocumentedExampleEncodesAndDecodes() throws RendezvousFormatException {
+        byte[] hello = "hello, partner".getBytes(StandardCharsets.US_ASCII);
         String text = RendezvousCodec.encode(hello);
-        assertEquals("srudp1-", text.substring(0, 7));
-        assertEquals(RendezvousCodec.encodedLength(5), text.length());
+        assertEquals("srudp1-0076g8-sbcdh1-qjr83e-gc5s7c-8vk5ej-8qgt6n-0zn", text);
+        assertEquals(RendezvousCodec.encodedLength(hello.length), text.length());
         assertArrayEquals(hello, RendezvousCodec.decode(text));
     }
 
