@@ -7,9 +7,9 @@ package dev.srudp.core.connection;
  * lowers the search ceiling. Nothing ever depends on IP fragmentation: data only travels in
  * datagrams of a size the path has carried.
  *
- * <p>RFC 8899, section 5.1.3: "MAX_PROBES: The MAX_PROBES is the maximum value of the
- * PROBE_COUNT counter ... MAX_PROBES MUST NOT be less than 1 ... The default value of MAX_PROBES
- * is 3." and "PMTU_RAISE_TIMER ... The default value is 600 seconds".
+ * <p>The constants are RFC 8899's defaults: MAX_PROBES, the number of consecutive lost probes
+ * of one size that end the attempt, is 3 (section 5.1.2), and the PMTU_RAISE_TIMER, after which a
+ * completed search looks for a larger size again, "has a period of 600 seconds" (section 5.1.1).
  *
  * <p>The search tries the ceiling first (most paths carry a full Ethernet-sized datagram, so one
  * probe usually settles it), then bisects between the largest size known to work and the
