@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -222,7 +223,8 @@ public final class IdentityStore {
                     + "or a newer one.");
         }
         if (bytes.length != FILE_LENGTH) {
-            throw damaged(file, bytes.length + " bytes, expected " + FILE_LENGTH);
+            throw damaged(file, (bytes.length > FILE_LENGTH ? "more than " + FILE_LENGTH : bytes.length)
+                    + " bytes, expected " + FILE_LENGTH);
         }
         byte[] checksum = sha256(bytes, CHECKED_LENGTH);
         if (!MessageDigest.isEqual(checksum, Arrays.copyOfRange(bytes, CHECKED_LENGTH, FILE_LENGTH))) {
@@ -313,7 +315,11 @@ public final class IdentityStore {
         try {
             // A hard link fails if the target exists, so a concurrent creator never loses its race silently.
             Files.createLink(file, temporary);
-        } catch (UnsupportedOperationException | AccessDeniedException noHardLinks) {
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (UnsupportedOperationException | FileSystemException noHardLinks) {
+            // Without hard links (some network and FAT file systems), a move that refuses to replace
+            // an existing file is the closest: the check and the move are then two steps.
             Files.move(temporary, file);
         }
     }

@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -16,18 +12,8 @@ import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 class RecordPropertiesTest {
-    private static final LocalIdentity ALICE;
-    private static final byte[] ENVELOPE;
-
-    static {
-        try {
-            Path home = Files.createTempDirectory("srudp-record-properties");
-            ALICE = TestRecords.identity(home, 1);
-            ENVELOPE = SignedRecords.sign(ALICE, TestRecords.record(ALICE, 3).build());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    private static final LocalIdentity ALICE = TestRecords.identity(1);
+    private static final byte[] ENVELOPE = SignedRecords.sign(ALICE, TestRecords.record(ALICE, 3).build());
 
     private static RecordVerifier verifier() {
         return new RecordVerifier(TestRecords.CLOCK, SequenceStore.inMemory());

@@ -1,5 +1,7 @@
 package dev.srudp.core.record;
 
+import dev.srudp.core.crypto.DhKeyPair;
+import dev.srudp.core.crypto.Identity;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -38,6 +40,12 @@ final class TestRecords {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** An identity that lives only in memory, with port 30000. */
+    static LocalIdentity identity(long seed) {
+        SecureRandom random = seeded(seed);
+        return new LocalIdentity(Identity.generate(random), DhKeyPair.generate(random), 30000);
     }
 
     static InetSocketAddress address(String ip, int port) {
