@@ -15,7 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +64,32 @@ class IdentityStoreTest {
         LocalIdentity first = store.create();
         assertThrows(FileAlreadyExistsException.class, store::create);
         assertEquals(first.peerId(), store.load().peerId());
+    }
+
+    @Test
+    void twoCreatorsRacingInOneHomeEndUpWithOneIdentity() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<LocalIdentity>> results = new ArrayList<>();
+            CountDownLatch start = new CountDownLatch(1);
+            for (int i = 0; i < 4; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return IdentityStore.open(home).loadOrCreate();
+                }));
+            }
+            start.countDown();
+            List<LocalIdentity> identities = new ArrayList<>();
+            for (Future<LocalIdentity> result : results) {
+                identities.add(result.get());
+            }
+            LocalIdentity stored = IdentityStore.open(home).load();
+            for (LocalIdentity identity : identities) {
+                assertEquals(stored.peerId(), identity.peerId());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
