@@ -2,6 +2,7 @@ package dev.srudp;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -34,6 +35,32 @@ public interface Endpoint extends AutoCloseable {
 
     /** Opens a connection asynchronously; the future fails with the exceptions of {@link #connect}. */
     CompletableFuture<Connection> connectAsync(PeerAddress peer);
+
+    /**
+     * Follows a partner found through a peer directory: a rendezvous string as an {@code srudp:}
+     * URI, a {@code file:} URI of a file the partner keeps its string in, or another directory's
+     * address. The directory provider is chosen by the URI's scheme among those on the class path.
+     *
+     * @throws IllegalArgumentException if no provider serves the URI's scheme
+     */
+    PartnerLink follow(URI partner) throws IOException;
+
+    /**
+     * Connects to a partner found through a peer directory and keeps following it (see
+     * {@link #follow}), waiting up to the handshake timeout for the first connection.
+     */
+    default Connection connect(URI partner) throws IOException, InterruptedException {
+        PartnerLink link = follow(partner);
+        try {
+            return link.awaitConnection(handshakeTimeout());
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            link.close();
+            throw e;
+        }
+    }
+
+    /** The configured handshake timeout. */
+    java.time.Duration handshakeTimeout();
 
     /** Waits for the next incoming connection the acceptance policy admits. */
     Connection accept() throws IOException, InterruptedException;

@@ -4,6 +4,9 @@ import dev.srudp.Endpoint;
 import dev.srudp.EndpointConfig;
 import dev.srudp.core.crypto.DhKeyPair;
 import dev.srudp.core.crypto.Identity;
+import dev.srudp.core.record.IdentityStore;
+import dev.srudp.core.record.LocalIdentity;
+import dev.srudp.core.record.SequenceStore;
 import java.io.IOException;
 import java.security.SecureRandom;
 
@@ -27,7 +30,16 @@ public final class Srudp {
      */
     public static Endpoint open(Identity identity, EndpointConfig config) throws IOException {
         SecureRandom random = new SecureRandom();
-        return new UdpEndpoint(identity, DhKeyPair.generate(random), config, random);
+        return new UdpEndpoint(identity, DhKeyPair.generate(random), config, random, SequenceStore.inMemory());
+    }
+
+    /**
+     * Opens an endpoint with a stored identity ({@link IdentityStore}): its handshake key is the
+     * stored one, so partners that pinned it keep using one-round-trip handshakes, and the sequence
+     * numbers of partners' records are remembered across restarts.
+     */
+    public static Endpoint open(IdentityStore store, LocalIdentity local, EndpointConfig config) throws IOException {
+        return new UdpEndpoint(local.identity(), local.staticKey(), config, new SecureRandom(), store.sequences());
     }
 
     /** Opens an endpoint with a new, throwaway identity. */

@@ -12,7 +12,21 @@ import dev.srudp.core.connection.EndpointCore;
 import dev.srudp.core.crypto.DhKeyPair;
 import dev.srudp.core.crypto.Identity;
 import dev.srudp.core.net.UdpLoop;
+import dev.srudp.PartnerLink;
+import dev.srudp.core.discovery.PartnerFollower;
+import dev.srudp.core.record.RecordVerifier;
+import dev.srudp.core.record.SequenceStore;
+import dev.srudp.spi.PeerDirectories;
+import dev.srudp.spi.PeerDirectoryProvider;
 import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.List;
@@ -26,21 +40,30 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** An endpoint on real UDP sockets: an {@link EndpointCore} driven by a {@link UdpLoop}. */
 final class UdpEndpoint implements Endpoint {
+    private static final Logger log = LoggerFactory.getLogger(UdpEndpoint.class);
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private final UdpLoop loop;
     private final EndpointCore core;
     private final ExecutorService callbacks;
+    private final EndpointConfig config;
+    private final SequenceStore sequences;
+    private final List<PartnerFollower> followers = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService scheduler;
     private volatile boolean closed;
 
-    UdpEndpoint(Identity identity, DhKeyPair staticKey, EndpointConfig config, SecureRandom random)
-            throws IOException {
+    UdpEndpoint(Identity identity, DhKeyPair staticKey, EndpointConfig config, SecureRandom random,
+            SequenceStore sequences) throws IOException {
+        this.config = config;
+        this.sequences = sequences;
         int n = COUNTER.incrementAndGet();
         this.loop = new UdpLoop(config.bindAddresses());
         this.callbacks = Executors.newCachedThreadPool(daemonThreads("srudp-callbacks-" + n));
         EndpointContext ctx = new EndpointContext(identity, staticKey, config, random,
                 UdpEndpoint::epochNanos, callbacks);
         this.core = new EndpointCore(ctx, loop.localAddresses());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("srudp-directory-" + n));
+        core.setAcceptInterceptor(this::claimForFollower);
         loop.start(core, "srudp-loop-" + n, core::failAll);
     }
 
@@ -84,6 +107,41 @@ final class UdpEndpoint implements Endpoint {
     }
 
     @Override
+    public Duration handshakeTimeout() {
+        return config.handshakeTimeout();
+    }
+
+    @Override
+    public PartnerLink follow(URI partner) throws IOException {
+        PeerDirectoryProvider provider = PeerDirectories.load(UdpEndpoint.class.getClassLoader(),
+                problem -> log.warn("{}", problem)).forUri(partner).orElseThrow(() -> new IllegalArgumentException(
+                        "no peer directory serves '" + partner.getScheme() + ":' addresses; put a provider such as "
+                                + "srudp-discovery-manual (srudp:, file:) on the class path"));
+        PartnerFollower follower = new PartnerFollower(partner, provider.create(Map.of()),
+                new RecordVerifier(Clock.systemUTC(), sequences),
+                address -> core.connect(address, min(config.handshakeTimeout(), PartnerFollower.ATTEMPT_TIMEOUT)),
+                scheduler, id -> core.claimAccepted(c -> id.equals(c.peer())), core.identity());
+        followers.add(follower);
+        follower.start();
+        return follower;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** On the loop: a connection from a followed partner goes to its follower, not to accept(). */
+    private boolean claimForFollower(Connection c) {
+        for (PartnerFollower f : followers) {
+            if (f.follows(c.peer())) {
+                callbacks.execute(() -> f.offerIncoming(c));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     public Connection accept() throws IOException, InterruptedException {
         return core.accept();
     }
@@ -99,6 +157,10 @@ final class UdpEndpoint implements Endpoint {
             return;
         }
         closed = true;
+        for (PartnerFollower f : followers) {
+            f.close();
+        }
+        scheduler.shutdownNow();
         core.close();
         // the loop sends the CONNECTION_CLOSE frames in the same turn that runs this barrier, and
         // finishes that turn before it stops

@@ -88,7 +88,8 @@ public final class ConnectionCore implements LossRecovery.Listener {
     private boolean handshakePacketDue;
     private long handshakeRetransmitAtNanos = Long.MAX_VALUE;
     private long handshakeRetransmitIntervalNanos = INITIAL_HANDSHAKE_RETRANSMIT_NANOS;
-    private final long handshakeDeadlineNanos;
+    private long handshakeDeadlineNanos;
+    private long handshakeTimeoutNanos;
     private boolean peerConfirmed;
     private CompletableFuture<Connection> connectFuture;
     private String handshakeHint;
@@ -170,7 +171,8 @@ public final class ConnectionCore implements LossRecovery.Listener {
         this.expectedPeer = expectedPeer;
         this.maxUdpPayload = ctx.config.maxUdpPayload();
         this.congestion = CongestionControllers.create(ctx.config.congestionControl(), PathMtuProber.BASE);
-        this.handshakeDeadlineNanos = nowNanos + ctx.config.handshakeTimeout().toNanos();
+        this.handshakeTimeoutNanos = ctx.config.handshakeTimeout().toNanos();
+        this.handshakeDeadlineNanos = nowNanos + handshakeTimeoutNanos;
         this.keepAliveNanos = ctx.config.keepAliveInterval().toNanos();
         this.idleTimeoutNanos = ctx.config.idleTimeout().toNanos();
         this.localMaxData = ctx.config.connectionReceiveWindow();
@@ -185,8 +187,10 @@ public final class ConnectionCore implements LossRecovery.Listener {
     /** Starts a connection as initiator: IK when {@code pinnedStaticKey} is known, XX otherwise. */
     static ConnectionCore initiate(EndpointCore endpoint, long localCid, InetSocketAddress local,
             InetSocketAddress remote, PeerId expectedPeer, byte[] pinnedStaticKey, long nowNanos,
-            CompletableFuture<Connection> future) {
+            CompletableFuture<Connection> future, long handshakeTimeoutNanos) {
         ConnectionCore c = new ConnectionCore(endpoint, true, localCid, local, remote, expectedPeer, nowNanos);
+        c.handshakeDeadlineNanos = nowNanos + handshakeTimeoutNanos;
+        c.handshakeTimeoutNanos = handshakeTimeoutNanos;
         c.state = ConnectionState.INITIATING;
         c.connectFuture = future;
         c.pinnedStaticKey = pinnedStaticKey;
@@ -1185,7 +1189,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
         if (state.isHandshaking() && nowNanos >= handshakeDeadlineNanos) {
             String hint = handshakeHint == null ? "" : " (" + handshakeHint + ")";
             fail(new ConnectionTimeoutException("no handshake with " + remoteAddress + " within "
-                    + ctx.config.handshakeTimeout().toMillis() + " ms" + hint), nowNanos);
+                    + handshakeTimeoutNanos / 1_000_000 + " ms" + hint), nowNanos);
             return;
         }
         if (recovery != null && nowNanos - lastReceivedNanos >= idleTimeoutNanos) {

@@ -157,6 +157,11 @@ public final class EndpointCore implements Engine {
 
     /** Opens a connection; the future completes (off the loop) when the handshake is done. */
     public CompletableFuture<Connection> connect(PeerAddress peer) {
+        return connect(peer, ctx.config.handshakeTimeout());
+    }
+
+    /** Opens a connection whose handshake must complete within {@code handshakeTimeout}. */
+    public CompletableFuture<Connection> connect(PeerAddress peer, java.time.Duration handshakeTimeout) {
         CompletableFuture<Connection> future = new CompletableFuture<>();
         if (crash != null) {
             future.completeExceptionally(crash);
@@ -173,12 +178,12 @@ public final class EndpointCore implements Engine {
             pinned = cert.staticKey();
         }
         byte[] pinnedKey = pinned;
-        execute(null, now -> startConnect(peer, pinnedKey, future, now));
+        execute(null, now -> startConnect(peer, pinnedKey, future, now, handshakeTimeout.toNanos()));
         return future;
     }
 
     private void startConnect(PeerAddress peer, byte[] pinned, CompletableFuture<Connection> future,
-            long now) {
+            long now, long handshakeTimeoutNanos) {
         if (closing) {
             future.completeExceptionally(new ConnectionClosedException("the endpoint is closed",
                     ErrorCodes.ENDPOINT_CLOSING, false));
@@ -191,7 +196,7 @@ public final class EndpointCore implements Engine {
         }
         InetSocketAddress local = chooseLocal(peer.address());
         ConnectionCore c = ConnectionCore.initiate(this, newConnectionId(), local, peer.address(),
-                peer.identity().orElse(null), pinned, now, future);
+                peer.identity().orElse(null), pinned, now, future, handshakeTimeoutNanos);
         if (c.state() == ConnectionState.CLOSED) {
             return;
         }
@@ -256,6 +261,22 @@ public final class EndpointCore implements Engine {
     }
 
     private volatile ConnectionClosedException crash;
+    private volatile java.util.function.Predicate<Connection> acceptInterceptor;
+
+    /**
+     * Takes connections that wait for {@link #accept} and match out of that queue (a partner being
+     * followed connected before the endpoint knew to follow it). A connection the accept
+     * interceptor claims does not go there at all; the interceptor runs on the loop and must be
+     * quick.
+     */
+    public java.util.List<Connection> claimAccepted(java.util.function.Predicate<Connection> match) {
+        return accepted.removeIf(match);
+    }
+
+    /** Installs a test run on the loop for every newly accepted connection (see {@link #claimAccepted}). */
+    public void setAcceptInterceptor(java.util.function.Predicate<Connection> interceptor) {
+        this.acceptInterceptor = interceptor;
+    }
 
     /** A future completed by the owner thread once every command queued before it has run. */
     public CompletableFuture<Void> barrier() {
@@ -610,6 +631,10 @@ public final class EndpointCore implements Engine {
         if (adopted != null) {
             ConnectionHandle h = c.handle();
             ctx.callbacks.execute(() -> adopted.complete(h));
+            return;
+        }
+        java.util.function.Predicate<Connection> claim = acceptInterceptor;
+        if (claim != null && claim.test(c.handle())) {
             return;
         }
         if (!accepted.offer(c.handle())) {

@@ -108,6 +108,24 @@ final class Handoff<T> {
         }
     }
 
+    /** Removes and returns the queued items that match. */
+    java.util.List<T> removeIf(java.util.function.Predicate<T> match) {
+        lock.lock();
+        try {
+            java.util.List<T> removed = new java.util.ArrayList<>();
+            items.removeIf(item -> {
+                if (match.test(item)) {
+                    removed.add(item);
+                    return true;
+                }
+                return false;
+            });
+            return removed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Items already queued can still be taken; then takers get {@code e}. */
     void fail(IOException e) {
         lock.lock();

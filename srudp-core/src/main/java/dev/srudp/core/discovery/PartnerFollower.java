@@ -1,0 +1,310 @@
+package dev.srudp.core.discovery;
+
+import dev.srudp.Connection;
+import dev.srudp.ConnectionTimeoutException;
+import dev.srudp.PartnerLink;
+import dev.srudp.PeerAddress;
+import dev.srudp.PeerId;
+import dev.srudp.core.record.EndpointRecord;
+import dev.srudp.core.record.Expectation;
+import dev.srudp.core.record.RecordCheck;
+import dev.srudp.core.record.RecordVerifier;
+import dev.srudp.spi.PeerDirectory;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * Follows one partner through a peer directory: verifies each record the directory delivers
+ * (once, here: the directory is untrusted), connects to the newest valid one, and connects again
+ * whenever the connection is lost. The first valid record pins the partner's identity; later
+ * records must carry the same identity and a newer sequence number.
+ */
+public final class PartnerFollower implements PartnerLink {
+    /** How often the follower checks that its connection is alive. */
+    static final Duration TICK = Duration.ofMillis(500);
+    static final Duration MIN_RETRY = Duration.ofSeconds(1);
+    static final Duration MAX_RETRY = Duration.ofSeconds(10);
+    /** How long one candidate address gets before the next is tried. */
+    public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+
+    private final URI partner;
+    private final PeerDirectory directory;
+    private final RecordVerifier verifier;
+    private final Function<PeerAddress, CompletableFuture<Connection>> connector;
+    private final ScheduledExecutorService scheduler;
+    private final Function<PeerId, List<Connection>> queuedFrom;
+    private final PeerId localId;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final List<CompletableFuture<Connection>> waiters = new ArrayList<>();
+
+    private EndpointRecord latest;
+    private PeerId peer;
+    private Connection current;
+    private boolean attempting;
+    private long nextAttemptNanos;
+    private Duration retry = MIN_RETRY;
+    private String lastProblem = "no record of the partner has been seen yet";
+    private boolean closed;
+    private AutoCloseable watch;
+    private ScheduledFuture<?> ticker;
+
+    public PartnerFollower(URI partner, PeerDirectory directory, RecordVerifier verifier,
+            Function<PeerAddress, CompletableFuture<Connection>> connector, ScheduledExecutorService scheduler,
+            Function<PeerId, List<Connection>> queuedFrom, PeerId localId) {
+        this.queuedFrom = queuedFrom;
+        this.localId = localId;
+        this.partner = partner;
+        this.directory = directory;
+        this.verifier = verifier;
+        this.connector = connector;
+        this.scheduler = scheduler;
+    }
+
+    /** Starts watching the directory. */
+    public void start() {
+        watch = directory.watch(partner, this::onRecord);
+        ticker = scheduler.scheduleWithFixedDelay(this::maintain, TICK.toMillis(), TICK.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** A record (untrusted bytes) from the directory. */
+    void onRecord(byte[] bytes) {
+        Expectation expectation;
+        lock.lock();
+        try {
+            expectation = peer == null ? Expectation.ANY : Expectation.of(peer);
+        } finally {
+            lock.unlock();
+        }
+        RecordCheck check = verifier.check(bytes, expectation);
+        boolean firstRecord = false;
+        lock.lock();
+        try {
+            if (!check.isAccepted()) {
+                lastProblem = "the partner's record was refused: " + check.message();
+                return;
+            }
+            EndpointRecord record = check.orElseThrow();
+            if (latest != null && Long.compareUnsigned(record.sequence(), latest.sequence()) <= 0) {
+                return;
+            }
+            latest = record;
+            firstRecord = peer == null;
+            peer = record.identity();
+            // a new record (the partner moved or came back): try at once
+            nextAttemptNanos = 0;
+            retry = MIN_RETRY;
+        } finally {
+            lock.unlock();
+        }
+        if (firstRecord) {
+            // the partner may have connected before we knew whom to follow
+            for (Connection c : queuedFrom.apply(peer)) {
+                adopt(c);
+            }
+        }
+        maintain();
+    }
+
+    /** The partner connected to us; this becomes the current connection. */
+    public void offerIncoming(Connection c) {
+        adopt(c);
+    }
+
+    private void maintain() {
+        List<PeerAddress> addresses;
+        lock.lock();
+        try {
+            if (closed || attempting || (current != null && current.isOpen()) || latest == null
+                    || System.nanoTime() < nextAttemptNanos) {
+                return;
+            }
+            addresses = latest.peerAddresses();
+            if (addresses.isEmpty()) {
+                lastProblem = "the partner's record lists no address";
+                return;
+            }
+            attempting = true;
+        } finally {
+            lock.unlock();
+        }
+        // one candidate address at a time, in the record's order, each for a short handshake: two
+        // sessions to the same partner at once would leave each side holding a different one
+        tryCandidate(addresses, 0, null);
+    }
+
+    private void tryCandidate(List<PeerAddress> addresses, int index, Throwable lastError) {
+        if (index >= addresses.size()) {
+            lock.lock();
+            try {
+                attempting = false;
+                lastProblem = "the partner did not answer at " + addresses.stream().map(PeerAddress::address).toList()
+                        + (lastError == null ? "" : ": " + lastError.getMessage());
+                nextAttemptNanos = System.nanoTime() + retry.toNanos();
+                retry = retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retry.multipliedBy(2);
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
+        connector.apply(addresses.get(index)).whenComplete((c, e) -> {
+            if (e == null) {
+                lock.lock();
+                try {
+                    attempting = false;
+                } finally {
+                    lock.unlock();
+                }
+                adopt(c);
+            } else {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                        ? e.getCause() : e;
+                tryCandidate(addresses, index + 1, cause);
+            }
+        });
+    }
+
+    private void adopt(Connection c) {
+        List<CompletableFuture<Connection>> ready;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            if (current != null && current != c && current.isOpen()) {
+                // Two sessions with the partner (both sides connected, outside the handshake's own
+                // simultaneous-open window). Both sides keep the same one: the session whose
+                // initiator has the larger identity key; the other is closed.
+                Connection keep = preferred(current, c);
+                Connection drop = keep == current ? c : current;
+                drop.closeAsync();
+                if (keep == current) {
+                    return;
+                }
+            }
+            current = c;
+            retry = MIN_RETRY;
+            ready = new ArrayList<>(waiters);
+            waiters.clear();
+        } finally {
+            lock.unlock();
+        }
+        for (CompletableFuture<Connection> w : ready) {
+            w.complete(c);
+        }
+    }
+
+    private Connection preferred(Connection a, Connection b) {
+        byte[] aInitiator = a.isInitiator() ? localId.publicKey() : a.peer().publicKey();
+        byte[] bInitiator = b.isInitiator() ? localId.publicKey() : b.peer().publicKey();
+        return java.util.Arrays.compareUnsigned(aInitiator, bInitiator) >= 0 ? a : b;
+    }
+
+    @Override
+    public URI partner() {
+        return partner;
+    }
+
+    @Override
+    public Optional<PeerId> peer() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(peer);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Connection awaitConnection(Duration timeout) throws IOException, InterruptedException {
+        CompletableFuture<Connection> next;
+        lock.lock();
+        try {
+            if (current != null && current.isOpen()) {
+                return current;
+            }
+            next = new CompletableFuture<>();
+            waiters.add(next);
+        } finally {
+            lock.unlock();
+        }
+        scheduler.execute(this::maintain);
+        try {
+            return next.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            String problem;
+            lock.lock();
+            try {
+                waiters.remove(next);
+                problem = lastProblem;
+            } finally {
+                lock.unlock();
+            }
+            throw new ConnectionTimeoutException("no connection to " + partner + " within " + timeout.toSeconds()
+                    + " s: " + problem);
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            throw new InterruptedIOException("interrupted while waiting for the partner");
+        }
+    }
+
+    @Override
+    public CompletableFuture<Connection> nextConnection() {
+        CompletableFuture<Connection> next = new CompletableFuture<>();
+        lock.lock();
+        try {
+            waiters.add(next);
+        } finally {
+            lock.unlock();
+        }
+        return next;
+    }
+
+    /** Whether this follower waits for connections from {@code id}. */
+    public boolean follows(PeerId id) {
+        lock.lock();
+        try {
+            return !closed && id.equals(peer);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        try {
+            if (watch != null) {
+                watch.close();
+            }
+            directory.close();
+        } catch (Exception e) {
+            // the directory's own problem; following has stopped either way
+        }
+    }
+}
