@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code srudp} command. */
 @Command(name = "srudp", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Secure, reliable connections between peers over UDP.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {IdCommand.class, InviteCommand.class, ConnectCommand.class, SendCommand.class,
+            ReceiveCommand.class, ChatCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

@@ -120,7 +120,7 @@ final class UdpEndpoint implements Endpoint {
         PartnerFollower follower = new PartnerFollower(partner, provider.create(Map.of()),
                 new RecordVerifier(Clock.systemUTC(), sequences),
                 address -> core.connect(address, min(config.handshakeTimeout(), PartnerFollower.ATTEMPT_TIMEOUT)),
-                scheduler, id -> core.claimAccepted(c -> id.equals(c.peer())), core.identity());
+                scheduler, id -> core.claimAccepted(c -> id.equals(c.peer())));
         followers.add(follower);
         follower.start();
         return follower;

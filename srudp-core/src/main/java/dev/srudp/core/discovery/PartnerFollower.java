@@ -46,7 +46,6 @@ public final class PartnerFollower implements PartnerLink {
     private final Function<PeerAddress, CompletableFuture<Connection>> connector;
     private final ScheduledExecutorService scheduler;
     private final Function<PeerId, List<Connection>> queuedFrom;
-    private final PeerId localId;
     private final ReentrantLock lock = new ReentrantLock();
     private final List<CompletableFuture<Connection>> waiters = new ArrayList<>();
 
@@ -63,9 +62,8 @@ public final class PartnerFollower implements PartnerLink {
 
     public PartnerFollower(URI partner, PeerDirectory directory, RecordVerifier verifier,
             Function<PeerAddress, CompletableFuture<Connection>> connector, ScheduledExecutorService scheduler,
-            Function<PeerId, List<Connection>> queuedFrom, PeerId localId) {
+            Function<PeerId, List<Connection>> queuedFrom) {
         this.queuedFrom = queuedFrom;
-        this.localId = localId;
         this.partner = partner;
         this.directory = directory;
         this.verifier = verifier;
@@ -185,15 +183,12 @@ public final class PartnerFollower implements PartnerLink {
                 return;
             }
             if (current != null && current != c && current.isOpen()) {
-                // Two sessions with the partner (both sides connected, outside the handshake's own
-                // simultaneous-open window). Both sides keep the same one: the session whose
-                // initiator has the larger identity key; the other is closed.
-                Connection keep = preferred(current, c);
-                Connection drop = keep == current ? c : current;
-                drop.closeAsync();
-                if (keep == current) {
-                    return;
-                }
+                // A second session with the partner: both sides connected, outside the handshake's
+                // own simultaneous-open window. The one that came first is kept, as the application
+                // may already use it; the partner sees the same order (the second session's first
+                // packets arrive after the first session's) and closes the same one.
+                c.closeAsync();
+                return;
             }
             current = c;
             retry = MIN_RETRY;
@@ -205,12 +200,6 @@ public final class PartnerFollower implements PartnerLink {
         for (CompletableFuture<Connection> w : ready) {
             w.complete(c);
         }
-    }
-
-    private Connection preferred(Connection a, Connection b) {
-        byte[] aInitiator = a.isInitiator() ? localId.publicKey() : a.peer().publicKey();
-        byte[] bInitiator = b.isInitiator() ? localId.publicKey() : b.peer().publicKey();
-        return java.util.Arrays.compareUnsigned(aInitiator, bInitiator) >= 0 ? a : b;
     }
 
     @Override

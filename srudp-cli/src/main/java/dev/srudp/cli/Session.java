@@ -1,0 +1,206 @@
+package dev.srudp.cli;
+
+import dev.srudp.AcceptPolicy;
+import dev.srudp.Connection;
+import dev.srudp.Endpoint;
+import dev.srudp.EndpointConfig;
+import dev.srudp.EventListener;
+import dev.srudp.PartnerLink;
+import dev.srudp.PeerId;
+import dev.srudp.core.Srudp;
+import dev.srudp.core.discovery.LocalRecords;
+import dev.srudp.core.record.EndpointRecord;
+import dev.srudp.core.record.IdentityStore;
+import dev.srudp.core.record.LocalIdentity;
+import dev.srudp.core.record.SignedRecords;
+import dev.srudp.discovery.manual.RendezvousCodec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import picocli.CommandLine.Option;
+
+/** Options every networked command shares, and what they set up: identity, endpoint, partner. */
+final class Session {
+
+    @Option(names = "--home", paramLabel = "DIR",
+            description = "Where the identity lives (default: $SRUDP_HOME or ~/.srudp).")
+    Path home;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS",
+            description = "Local address to bind (default: all addresses).")
+    String bind;
+
+    @Option(names = "--port", paramLabel = "PORT",
+            description = "Local UDP port (default: the identity's own port, so its invitation stays valid).")
+    Integer port;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "2m",
+            description = "How long to keep trying to reach the partner, e.g. 30s, 2m (default: ${DEFAULT-VALUE}).")
+    String timeout;
+
+    @Option(names = "--valid-for", paramLabel = "DURATION", defaultValue = "24h",
+            description = "How long this peer's invitation stays valid (default: ${DEFAULT-VALUE}).")
+    String validFor;
+
+    @Option(names = "--publish", paramLabel = "FILE",
+            description = "Also write this peer's invitation to FILE (for example in a folder shared with the partner).")
+    Path publish;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print what the endpoint does.")
+    boolean verbose;
+
+    private IdentityStore store;
+    private LocalIdentity local;
+
+    IdentityStore store() {
+        if (store == null) {
+            store = IdentityStore.open(home != null ? home : IdentityStore.defaultHome());
+        }
+        return store;
+    }
+
+    LocalIdentity identity() throws ExitCodes.Failure {
+        if (local == null) {
+            try {
+                local = store().loadOrCreate();
+            } catch (IOException e) {
+                throw new ExitCodes.Failure(ExitCodes.IDENTITY, e.getMessage(), e);
+            }
+        }
+        return local;
+    }
+
+    InetSocketAddress bindAddress() throws ExitCodes.Failure {
+        int p = port != null ? port : identity().defaultPort();
+        if (bind == null) {
+            return new InetSocketAddress(p);
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(bind), p);
+        } catch (UnknownHostException e) {
+            throw new ExitCodes.Failure(ExitCodes.USAGE, "cannot use --bind " + bind + ": unknown address");
+        }
+    }
+
+    /** Opens the endpoint on this identity's port. */
+    Endpoint open() throws ExitCodes.Failure {
+        InetSocketAddress address = bindAddress();
+        EndpointConfig config = EndpointConfig.builder().bind(address).acceptPolicy(AcceptPolicy.ANYONE)
+                .eventListener(verbose ? new Narrator(System.err) : EventListener.NONE).build();
+        try {
+            return Srudp.open(store(), identity(), config);
+        } catch (BindException e) {
+            throw new ExitCodes.Failure(ExitCodes.CONNECT, "UDP port " + address.getPort() + " is in use (is another "
+                    + "srudp running with this identity?); choose another with --port");
+        } catch (IOException e) {
+            throw new ExitCodes.Failure(ExitCodes.CONNECT, "cannot open UDP socket " + address + ": " + e.getMessage());
+        }
+    }
+
+    /** This peer's invitation (rendezvous string) for the endpoint's addresses, or for the default port. */
+    String invitation(Endpoint endpoint) throws ExitCodes.Failure {
+        try {
+            EndpointRecord record = LocalRecords.describe(identity(),
+                    endpoint != null ? endpoint.localAddresses() : java.util.List.of(bindAddress()), Instant.now(),
+                    Durations.parse(validFor, "--valid-for"));
+            String text = RendezvousCodec.encode(SignedRecords.sign(identity(), record));
+            if (publish != null) {
+                Path tmp = Files.createTempFile(publish.toAbsolutePath().getParent(), ".srudp-", ".tmp");
+                Files.writeString(tmp, text + "\n", StandardCharsets.US_ASCII);
+                Files.move(tmp, publish, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return text;
+        } catch (IOException e) {
+            throw new ExitCodes.Failure(ExitCodes.IDENTITY, "cannot build this peer's invitation: " + e.getMessage());
+        }
+    }
+
+    /** Turns what the user typed (a string, srudp: URI, file path or URI) into a directory address. */
+    static URI partnerUri(String partner) throws ExitCodes.Failure {
+        String p = partner.trim();
+        if (p.startsWith(RendezvousCodec.PREFIX)) {
+            return URI.create("srudp:" + p);
+        }
+        if (p.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.+") && !p.matches("^[a-zA-Z]:\\\\.*")) {
+            try {
+                return URI.create(p);
+            } catch (IllegalArgumentException e) {
+                throw new ExitCodes.Failure(ExitCodes.PARTNER, "not a valid partner address: " + e.getMessage());
+            }
+        }
+        Path file = Path.of(p);
+        if (Files.exists(file) || file.getParent() != null) {
+            return file.toAbsolutePath().toUri();
+        }
+        throw new ExitCodes.Failure(ExitCodes.PARTNER, "'" + partner + "' is neither an invitation (it starts with "
+                + RendezvousCodec.PREFIX + "), nor a file, nor a directory address");
+    }
+
+    /** Follows the partner until a connection is up. */
+    Connection reach(Endpoint endpoint, String partner, PrintStream err) throws Exception {
+        URI uri = partnerUri(partner);
+        PartnerLink link;
+        try {
+            link = endpoint.follow(uri);
+        } catch (IllegalArgumentException e) {
+            throw new ExitCodes.Failure(ExitCodes.PARTNER, e.getMessage());
+        }
+        Duration limit = Durations.parse(timeout, "--timeout");
+        err.println("srudp: reaching the partner (up to " + Durations.format(limit) + ")...");
+        try {
+            Connection c = link.awaitConnection(limit);
+            PeerId peer = c.peer();
+            err.println("srudp: connected to " + dev.srudp.core.record.Fingerprint.of(peer) + " ("
+                    + c.stats().remoteAddress() + ")");
+            return c;
+        } catch (dev.srudp.ConnectionTimeoutException e) {
+            String m = e.getMessage();
+            int code = m.contains("refused") || m.contains("no record") ? ExitCodes.PARTNER : ExitCodes.CONNECT;
+            throw new ExitCodes.Failure(code, m);
+        }
+    }
+
+    /** Prints endpoint events for --verbose. */
+    static final class Narrator implements EventListener {
+        private final PrintStream out;
+
+        Narrator(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void handshakeStarted(InetSocketAddress remote, boolean initiator) {
+            out.println("srudp: handshake " + (initiator ? "to " : "from ") + remote);
+        }
+
+        @Override
+        public void handshakeCompleted(PeerId peer, InetSocketAddress remote, boolean initiator) {
+            out.println("srudp: authenticated " + peer + " at " + remote);
+        }
+
+        @Override
+        public void handshakeFailed(InetSocketAddress remote, String reason) {
+            out.println("srudp: handshake with " + remote + " failed: " + reason);
+        }
+
+        @Override
+        public void connectionClosed(PeerId peer, long errorCode, String reason, boolean byPeer) {
+            out.println("srudp: connection closed " + (byPeer ? "by the partner" : "here") + ": " + reason);
+        }
+
+        @Override
+        public void pathChanged(PeerId peer, InetSocketAddress oldRemote, InetSocketAddress newRemote) {
+            out.println("srudp: the partner moved from " + oldRemote + " to " + newRemote);
+        }
+    }
+}
