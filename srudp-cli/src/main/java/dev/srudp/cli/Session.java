@@ -149,6 +149,9 @@ final class Session {
     /** Follows the partner until a connection is up. */
     Connection reach(Endpoint endpoint, String partner, PrintStream err) throws Exception {
         URI uri = partnerUri(partner);
+        if ("srudp".equals(uri.getScheme())) {
+            checkInvitation(uri.getSchemeSpecificPart());
+        }
         PartnerLink link;
         try {
             link = endpoint.follow(uri);
@@ -167,6 +170,21 @@ final class Session {
             String m = e.getMessage();
             int code = m.contains("refused") || m.contains("no record") ? ExitCodes.PARTNER : ExitCodes.CONNECT;
             throw new ExitCodes.Failure(code, m);
+        }
+    }
+
+    /** An invitation typed by hand is checked at once: a typo or an expired string is reported now. */
+    private static void checkInvitation(String text) throws ExitCodes.Failure {
+        byte[] envelope;
+        try {
+            envelope = RendezvousCodec.decode(text);
+        } catch (dev.srudp.discovery.manual.RendezvousFormatException e) {
+            throw new ExitCodes.Failure(ExitCodes.PARTNER, "the partner's invitation is not valid: " + e.getMessage());
+        }
+        dev.srudp.core.record.RecordCheck check = new dev.srudp.core.record.RecordVerifier(java.time.Clock.systemUTC(),
+                dev.srudp.core.record.SequenceStore.inMemory()).check(envelope);
+        if (!check.isAccepted()) {
+            throw new ExitCodes.Failure(ExitCodes.PARTNER, "the partner's invitation is refused: " + check.message());
         }
     }
 
