@@ -628,12 +628,13 @@ public final class ConnectionCore implements LossRecovery.Listener {
             abortInternal(ErrorCodes.PROTOCOL_VIOLATION, "malformed frame: " + e.getMessage(), nowNanos, null);
             return;
         }
+        if (state != ConnectionState.DRAINING && state != ConnectionState.CLOSED) {
+            acks.onPacketReceived(pn, ackEliciting, nowNanos);
+        }
         if (state == ConnectionState.CLOSING) {
             // RFC 9000, section 10.2.1: an endpoint in the closing state "sends a packet containing
             // a CONNECTION_CLOSE frame in response to any incoming packet"
             closeFrameDue = true;
-        } else if (!state.isClosingOrClosed()) {
-            acks.onPacketReceived(pn, ackEliciting, nowNanos);
         }
     }
 
@@ -1103,7 +1104,9 @@ public final class ConnectionCore implements LossRecovery.Listener {
         handle.markClosed(cause);
         List<CompletableFuture<Void>> waiting = new ArrayList<>(closeFutures);
         closeFutures.clear();
-        boolean orderly = cause.errorCode() == ErrorCodes.NO_ERROR && !byPeer;
+        // a graceful close also succeeds when the peer ends the connection in an orderly way first:
+        // both sides wanted it closed
+        boolean orderly = cause.errorCode() == ErrorCodes.NO_ERROR;
         ctx.callbacks.execute(() -> {
             for (CompletableFuture<Void> f : waiting) {
                 if (orderly) {
@@ -1322,6 +1325,13 @@ public final class ConnectionCore implements LossRecovery.Listener {
                 return null;
             }
             closeFrameDue = false;
+            if (acks.hasAckToSend()) {
+                // let the peer know what arrived before the end, so its own close can succeed
+                Frame.Ack ack = acks.buildAck(nowNanos);
+                if (ack.encodedLength() + closeFrame.encodedLength() <= frames.remaining()) {
+                    ack.encode(frames);
+                }
+            }
             closeFrame.encode(frames);
             return seal(out, packetStart, payloadStart, frames.position(), pn, null, nowNanos);
         }

@@ -270,7 +270,17 @@ public final class EndpointCore implements Engine {
      * quick.
      */
     public java.util.List<Connection> claimAccepted(java.util.function.Predicate<Connection> match) {
-        return accepted.removeIf(match);
+        // on the loop, so no connection can be between the interceptor's check and the queue
+        CompletableFuture<java.util.List<Connection>> claimed = new CompletableFuture<>();
+        execute(null, now -> claimed.complete(accepted.removeIf(match)));
+        try {
+            return claimed.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.List.of();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return java.util.List.of();
+        }
     }
 
     /** Installs a test run on the loop for every newly accepted connection (see {@link #claimAccepted}). */

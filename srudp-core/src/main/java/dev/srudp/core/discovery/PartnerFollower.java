@@ -53,6 +53,7 @@ public final class PartnerFollower implements PartnerLink {
     private PeerId peer;
     private Connection current;
     private boolean attempting;
+    private EndpointRecord attemptRecord;
     private long nextAttemptNanos;
     private Duration retry = MIN_RETRY;
     private String lastProblem = "no record of the partner has been seen yet";
@@ -136,6 +137,7 @@ public final class PartnerFollower implements PartnerLink {
                 return;
             }
             attempting = true;
+            attemptRecord = latest;
         } finally {
             lock.unlock();
         }
@@ -146,15 +148,26 @@ public final class PartnerFollower implements PartnerLink {
 
     private void tryCandidate(List<PeerAddress> addresses, int index, Throwable lastError) {
         if (index >= addresses.size()) {
+            boolean newerRecord;
             lock.lock();
             try {
                 attempting = false;
                 lastProblem = "the partner did not answer at " + addresses.stream().map(PeerAddress::address).toList()
                         + (lastError == null ? "" : ": " + lastError.getMessage());
-                nextAttemptNanos = System.nanoTime() + retry.toNanos();
-                retry = retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retry.multipliedBy(2);
+                newerRecord = latest != attemptRecord;
+                if (newerRecord) {
+                    // the partner published a new record meanwhile: try it at once
+                    nextAttemptNanos = 0;
+                    retry = MIN_RETRY;
+                } else {
+                    nextAttemptNanos = System.nanoTime() + retry.toNanos();
+                    retry = retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retry.multipliedBy(2);
+                }
             } finally {
                 lock.unlock();
+            }
+            if (newerRecord) {
+                scheduler.execute(this::maintain);
             }
             return;
         }
