@@ -84,6 +84,31 @@ class CliEndToEndTest {
 
     @Test
     @Timeout(180)
+    void peersThatOnlyShareAFolderFindEachOtherThroughTheirInvitationFiles() throws Exception {
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        Path fileA = shared.resolve("a.srudp");
+        Path fileB = shared.resolve("b.srudp");
+        Path inA = randomFile("in-a", 1 << 20, 4);
+        Path inB = randomFile("in-b", 1 << 20, 5);
+        Path outA = dir.resolve("out-a");
+        Path outB = dir.resolve("out-b");
+        Path errA = dir.resolve("err-a");
+        Path errB = dir.resolve("err-b");
+        // A starts first and waits for B's file to appear
+        Process a = srudp("connect", "--home", dir.resolve("a").toString(), "--bind", "127.0.0.1", "--publish",
+                fileA.toString(), fileB.toString()).redirectInput(inA.toFile()).redirectOutput(outA.toFile())
+                .redirectError(errA.toFile()).start();
+        Process b = srudp("connect", "--home", dir.resolve("b").toString(), "--bind", "127.0.0.1", "--publish",
+                fileB.toString(), fileA.toString()).redirectInput(inB.toFile()).redirectOutput(outB.toFile())
+                .redirectError(errB.toFile()).start();
+        assertEquals(0, finish(a, errA), Files.readString(errA));
+        assertEquals(0, finish(b, errB), Files.readString(errB));
+        assertArrayEquals(sha256(inA), sha256(outB), "A to B");
+        assertArrayEquals(sha256(inB), sha256(outA), "B to A");
+    }
+
+    @Test
+    @Timeout(180)
     void sendAndReceiveMoveAFileIntactAndLeaveNoPartialFile() throws Exception {
         String homeA = dir.resolve("a").toString();
         String homeB = dir.resolve("b").toString();
