@@ -7,7 +7,6 @@ import dev.srudp.ConnectionStats;
 import dev.srudp.ConnectionTimeoutException;
 import dev.srudp.ErrorCodes;
 import dev.srudp.PeerId;
-import dev.srudp.StreamResetException;
 import dev.srudp.VersionMismatchException;
 import dev.srudp.core.congestion.CongestionController;
 import dev.srudp.core.congestion.CongestionControllers;
@@ -25,14 +24,11 @@ import dev.srudp.core.recovery.AckTracker;
 import dev.srudp.core.recovery.LossRecovery;
 import dev.srudp.core.recovery.RttEstimator;
 import dev.srudp.core.recovery.SentPacket;
-import dev.srudp.core.stream.ReceiveBuffer;
-import dev.srudp.core.stream.SendBuffer;
 import dev.srudp.core.stream.StreamState;
 import dev.srudp.core.wire.Frame;
 import dev.srudp.core.wire.FrameCodec;
 import dev.srudp.core.wire.HandshakePayload;
 import dev.srudp.core.wire.Packets;
-import dev.srudp.core.wire.VarInt;
 import dev.srudp.core.wire.WireFormatException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -40,9 +36,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -118,22 +112,9 @@ public final class ConnectionCore implements LossRecovery.Listener {
     private long keepAliveNanos;
 
     // ---- streams and flow control
-    private final Map<Long, StreamState> streams = new HashMap<>();
-    private final ArrayDeque<StreamState> sendQueue = new ArrayDeque<>();
-    private final ArrayDeque<StreamState> pendingOpen = new ArrayDeque<>();
-    private final ArrayDeque<StreamState> controlQueue = new ArrayDeque<>();
-    private long nextLocalStreamIndex;
-    private long nextPeerStreamIndex;
-    private long peerMaxStreams;
-    private long localMaxStreams;
-    private long closedPeerStreams;
-    private boolean maxStreamsDue;
-    private long peerMaxData;
-    private long newBytesSent;
-    private long localMaxData;
-    private long receivedBytes;
-    private long consumedBytes;
-    private boolean maxDataDue;
+    private final StreamManager streams;
+    /** The time of the packet being processed, for violations the stream manager reports. */
+    private long lastEventNanos;
     private final ArrayDeque<byte[]> outgoingDatagrams = new ArrayDeque<>();
     private final PathValidator paths;
     /** The path of the packet whose frames are being processed. */
@@ -150,7 +131,6 @@ public final class ConnectionCore implements LossRecovery.Listener {
 
     // ---- the application's view
     private final ConnectionHandle handle;
-    private final SendBuffer.Chunk chunk = new SendBuffer.Chunk();
 
     // ---- statistics
     private long bytesSent;
@@ -175,11 +155,11 @@ public final class ConnectionCore implements LossRecovery.Listener {
         this.handshakeDeadlineNanos = nowNanos + handshakeTimeoutNanos;
         this.keepAliveNanos = ctx.config.keepAliveInterval().toNanos();
         this.idleTimeoutNanos = ctx.config.idleTimeout().toNanos();
-        this.localMaxData = ctx.config.connectionReceiveWindow();
-        this.localMaxStreams = ctx.config.maxStreamsPerConnection();
         this.lastReceivedNanos = nowNanos;
         this.handle = new ConnectionHandle(this, endpoint);
         this.paths = new PathValidator(local, remote);
+        this.streams = new StreamManager(this, endpoint, initiator,
+                (code, reason) -> abortInternal(code, reason, lastEventNanos, null));
     }
 
     // ================================================================ creation
@@ -277,7 +257,8 @@ public final class ConnectionCore implements LossRecovery.Listener {
 
     private HandshakePayload localParams() {
         return new HandshakePayload(ctx.certificate.encode(), null,
-                ctx.config.idleTimeout().toMillis(), localMaxData, ctx.config.streamReceiveWindow(), localMaxStreams,
+                ctx.config.idleTimeout().toMillis(), streams.localMaxData(), ctx.config.streamReceiveWindow(),
+                streams.localMaxStreams(),
                 maxDatagramPayload(), maxUdpPayload);
     }
 
@@ -323,8 +304,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
         TransportKeys split = handshake.split();
         keys = new TrafficKeys(split.cipher(), split.sendKey(), split.receiveKey());
         sendPhaseStartNanos = nowNanos;
-        peerMaxData = peerParams.initialMaxData();
-        peerMaxStreams = peerParams.initialMaxStreams();
+        streams.onPeerParameters(peerParams);
         long peerIdle = peerParams.maxIdleTimeoutMs();
         if (peerIdle > 0) {
             idleTimeoutNanos = Math.min(idleTimeoutNanos, Duration.ofMillis(peerIdle).toNanos());
@@ -553,6 +533,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
 
     /** A DATA packet whose destination connection ID is ours. */
     void onDataPacket(long nowNanos, InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram) {
+        lastEventNanos = nowNanos;
         if (keys == null || state == ConnectionState.CLOSED) {
             drop(from, "no keys yet");
             return;
@@ -648,30 +629,17 @@ public final class ConnectionCore implements LossRecovery.Listener {
                 abortInternal(ErrorCodes.PROTOCOL_VIOLATION, "ACK of a packet never sent", nowNanos, null);
             }
         } else if (frame instanceof Frame.Stream s) {
-            onStreamFrame(s, nowNanos);
+            streams.onStreamFrame(s);
         } else if (frame instanceof Frame.ResetStream r) {
-            onResetStream(r, nowNanos);
+            streams.onResetStream(r);
         } else if (frame instanceof Frame.StopSending s) {
-            onStopSending(s, nowNanos);
+            streams.onStopSending(s);
         } else if (frame instanceof Frame.MaxData m) {
-            if (m.maximum() > peerMaxData) {
-                peerMaxData = m.maximum();
-                // streams that ran out of connection credit left the send queue; resume them
-                for (StreamState st : streams.values()) {
-                    if (mayOpen(st) && st.send.hasSendable(st.peerMaxStreamData, peerMaxData - newBytesSent)) {
-                        queueForSending(st);
-                    }
-                }
-            }
+            streams.onMaxData(m.maximum());
         } else if (frame instanceof Frame.MaxStreamData m) {
-            StreamState s = streams.get(m.streamId());
-            if (s != null) {
-                s.peerMaxStreamData = Math.max(s.peerMaxStreamData, m.maximum());
-                queueForSending(s);
-            }
+            streams.onMaxStreamData(m.streamId(), m.maximum());
         } else if (frame instanceof Frame.MaxStreams m) {
-            peerMaxStreams = Math.max(peerMaxStreams, m.maximum());
-            openPendingStreams();
+            streams.onMaxStreams(m.maximum());
         } else if (frame instanceof Frame.PathChallenge c) {
             paths.onChallenge(c.data(), arrival);
         } else if (frame instanceof Frame.PathResponse r) {
@@ -696,133 +664,6 @@ public final class ConnectionCore implements LossRecovery.Listener {
         // harmless
     }
 
-    private void onStreamFrame(Frame.Stream s, long nowNanos) {
-        StreamState stream = streamForPeerFrame(s.streamId(), nowNanos);
-        if (stream == null) {
-            return;
-        }
-        ReceiveBuffer.Result result = stream.receive.receive(s.offset(), s.data(), s.fin(),
-                stream.advertisedMaxStreamData);
-        if (result == ReceiveBuffer.Result.FLOW_CONTROL_ERROR) {
-            abortInternal(ErrorCodes.FLOW_CONTROL_ERROR, "stream " + s.streamId() + " exceeded its limit", nowNanos,
-                    null);
-            return;
-        }
-        if (result == ReceiveBuffer.Result.FINAL_SIZE_ERROR) {
-            abortInternal(ErrorCodes.FINAL_SIZE_ERROR, "stream " + s.streamId() + " changed its final size",
-                    nowNanos, null);
-            return;
-        }
-        if (result == ReceiveBuffer.Result.TOO_FRAGMENTED) {
-            abortInternal(ErrorCodes.PROTOCOL_VIOLATION, "stream " + s.streamId() + " data scattered into more than "
-                    + ReceiveBuffer.maxRanges(ctx.config.streamReceiveWindow()) + " pieces", nowNanos, null);
-            return;
-        }
-        countReceived(stream, nowNanos);
-        releaseIfTerminal(stream);
-    }
-
-    private void countReceived(StreamState stream, long nowNanos) {
-        long highest = stream.receive.highestReceived();
-        if (highest > stream.receivedCounted) {
-            receivedBytes += highest - stream.receivedCounted;
-            stream.receivedCounted = highest;
-            if (receivedBytes > localMaxData) {
-                abortInternal(ErrorCodes.FLOW_CONTROL_ERROR, "the peer exceeded the connection's limit", nowNanos,
-                        null);
-            }
-        }
-    }
-
-    /** Finds or (for a new peer stream) creates the stream a frame refers to; null to ignore it. */
-    private StreamState streamForPeerFrame(long streamId, long nowNanos) {
-        StreamState stream = streams.get(streamId);
-        if (stream != null) {
-            return stream;
-        }
-        int localRole = initiator ? 0 : 1;
-        long index = StreamState.index(streamId);
-        if ((streamId & 2) != 0) {
-            abortInternal(ErrorCodes.STREAM_STATE_ERROR, "unidirectional streams are not supported", nowNanos, null);
-            return null;
-        }
-        if (StreamState.role(streamId) == localRole) {
-            if (index >= nextLocalStreamIndex) {
-                abortInternal(ErrorCodes.STREAM_STATE_ERROR, "frame for stream " + streamId + " not yet opened",
-                        nowNanos, null);
-            }
-            return null; // a stream of ours that is already finished
-        }
-        if (index < nextPeerStreamIndex) {
-            return null; // finished and forgotten
-        }
-        if (index >= localMaxStreams) {
-            abortInternal(ErrorCodes.STREAM_LIMIT_ERROR, "the peer opened more streams than allowed", nowNanos,
-                    null);
-            return null;
-        }
-        // RFC 9000, section 3.2: "Before a stream is created, all streams of the same type with
-        // lower-numbered stream IDs MUST be created." Streams are announced in order.
-        while (nextPeerStreamIndex <= index) {
-            long id = StreamState.streamId(nextPeerStreamIndex++, 1 - localRole);
-            StreamState created = newStream(id);
-            streams.put(id, created);
-            created.announced = true;
-            endpoint.deliverStream(handle, new StreamHandle(created, this, endpoint));
-            stream = created;
-        }
-        return stream;
-    }
-
-    StreamState newStream(long id) {
-        StreamState[] holder = new StreamState[1];
-        SendBuffer send = new SendBuffer(ctx.config.streamSendBuffer(),
-                () -> endpoint.execute(this, now -> queueForSending(holder[0])));
-        ReceiveBuffer receive = new ReceiveBuffer(ctx.config.streamReceiveWindow(),
-                () -> endpoint.execute(this, now -> onConsumed(holder[0])), ctx.callbacks);
-        long peerLimit = peerParams == null ? 0 : peerParams.initialMaxStreamData();
-        holder[0] = new StreamState(id, send, receive, peerLimit, ctx.config.streamReceiveWindow());
-        return holder[0];
-    }
-
-    private void onResetStream(Frame.ResetStream r, long nowNanos) {
-        StreamState stream = streamForPeerFrame(r.streamId(), nowNanos);
-        if (stream == null) {
-            return;
-        }
-        if (r.finalSize() > stream.advertisedMaxStreamData) {
-            // RFC 9000, section 4.5: a final size beyond the flow-control limit is a FLOW_CONTROL_ERROR
-            abortInternal(ErrorCodes.FLOW_CONTROL_ERROR, "RESET_STREAM final size beyond the stream's limit",
-                    nowNanos, null);
-            return;
-        }
-        ReceiveBuffer.Result result = stream.receive.reset(r.finalSize(), new StreamResetException(
-                "the peer reset stream " + r.streamId() + " with code " + ErrorCodes.name(r.errorCode()),
-                r.errorCode()));
-        if (result != ReceiveBuffer.Result.OK) {
-            abortInternal(ErrorCodes.FINAL_SIZE_ERROR, "RESET_STREAM contradicts the final size", nowNanos, null);
-            return;
-        }
-        countReceived(stream, nowNanos);
-        releaseIfTerminal(stream);
-    }
-
-    private void onStopSending(Frame.StopSending s, long nowNanos) {
-        StreamState stream = streamForPeerFrame(s.streamId(), nowNanos);
-        if (stream == null) {
-            return;
-        }
-        // RFC 9000, section 3.5: "An endpoint that receives a STOP_SENDING frame MUST send a
-        // RESET_STREAM frame if the stream is in the "Ready" or "Send" state."
-        stream.send.fail(new StreamResetException("the peer stopped reading stream " + s.streamId()
-                + " (code " + ErrorCodes.name(s.errorCode()) + ")", s.errorCode()));
-        if (!stream.send.isFullyAcknowledged() && !stream.resetSent) {
-            stream.resetDue = true;
-            stream.resetCode = s.errorCode();
-            queueControl(stream);
-        }
-    }
-
     private void onConnectionClose(Frame.ConnectionClose c, long nowNanos) {
         String reason = c.reason().isEmpty() ? ErrorCodes.name(c.errorCode()) : c.reason();
         ConnectionClosedException cause;
@@ -839,23 +680,10 @@ public final class ConnectionCore implements LossRecovery.Listener {
 
     @Override
     public void onAcked(SentPacket.Item item) {
+        if (streams.onAcked(item)) {
+            return;
+        }
         switch (item.kind()) {
-            case STREAM -> {
-                StreamState s = streams.get(item.streamId());
-                if (s != null) {
-                    s.send.onAcked(item.offset(), item.length(), item.fin());
-                    releaseIfTerminal(s);
-                }
-            }
-            case RESET_STREAM -> {
-                StreamState s = streams.get(item.streamId());
-                if (s != null) {
-                    s.resetSent = true;
-                    s.resetDue = false;
-                    s.send.onAcked(0, 0, false);
-                    releaseIfTerminal(s);
-                }
-            }
             case ACK -> acks.onAckAcknowledged(item.offset());
             case MTU_PROBE -> pmtu.onProbeAcknowledged(item.length());
             default -> {
@@ -865,52 +693,16 @@ public final class ConnectionCore implements LossRecovery.Listener {
 
     @Override
     public void onLost(SentPacket.Item item) {
-        switch (item.kind()) {
-            case STREAM -> {
-                StreamState s = streams.get(item.streamId());
-                if (s != null) {
-                    s.send.onLost(item.offset(), item.length(), item.fin());
-                    queueForSending(s);
-                }
-            }
-            case RESET_STREAM -> {
-                StreamState s = streams.get(item.streamId());
-                if (s != null && !s.resetDue) {
-                    s.resetDue = true;
-                    queueControl(s);
-                }
-            }
-            case STOP_SENDING -> {
-                StreamState s = streams.get(item.streamId());
-                if (s != null && !s.receive.isFinalSizeKnown()) {
-                    s.stopSendingDue = true;
-                    queueControl(s);
-                }
-            }
-            case MAX_STREAM_DATA -> {
-                StreamState s = streams.get(item.streamId());
-                if (s != null && !s.receive.isFinalSizeKnown()) {
-                    s.maxStreamDataDue = true;
-                    queueControl(s);
-                }
-            }
-            case MAX_DATA -> maxDataDue = true;
-            case MAX_STREAMS -> maxStreamsDue = true;
-            case MTU_PROBE -> pmtu.onProbeLost(item.length());
-            default -> {
-            }
+        if (!streams.onLost(item) && item.kind() == SentPacket.Kind.MTU_PROBE) {
+            pmtu.onProbeLost(item.length());
         }
     }
 
     // ================================================================ commands from the application
 
-    /**
-     * Creates the state of a stream the application opens with the given index. Safe on any
-     * thread once the connection is established (it reads only settled values); the stream becomes
-     * live with {@link #registerLocalStream}.
-     */
+    /** The state of a stream the application opens (see {@link StreamManager#createLocal}). */
     StreamState createLocalStream(long index) {
-        return newStream(StreamState.streamId(index, initiator ? 0 : 1));
+        return streams.createLocal(index);
     }
 
     /** Makes a stream the application opened live (on the loop). */
@@ -920,92 +712,15 @@ public final class ConnectionCore implements LossRecovery.Listener {
             s.receive.fail(closeCause);
             return;
         }
-        s.announced = true;
-        streams.put(s.id, s);
-        nextLocalStreamIndex = Math.max(nextLocalStreamIndex, StreamState.index(s.id) + 1);
-        if (StreamState.index(s.id) >= peerMaxStreams) {
-            pendingOpen.add(s);
-        } else {
-            queueForSending(s);
-        }
+        streams.registerLocal(s);
     }
 
-    private void openPendingStreams() {
-        while (!pendingOpen.isEmpty() && StreamState.index(pendingOpen.peek().id) < peerMaxStreams) {
-            queueForSending(pendingOpen.poll());
-        }
-    }
-
-    void queueForSending(StreamState s) {
-        if (s != null && !s.queued && streams.get(s.id) == s) {
-            s.queued = true;
-            sendQueue.add(s);
-        }
-    }
-
-    private void queueControl(StreamState s) {
-        if (!controlQueue.contains(s)) {
-            controlQueue.add(s);
-        }
-    }
-
-    /** The application read from a stream: maybe extend the peer's credit. */
-    void onConsumed(StreamState s) {
-        if (s == null || streams.get(s.id) != s) {
-            return;
-        }
-        long read = s.receive.readOffset();
-        if (read > s.consumedCounted) {
-            consumedBytes += read - s.consumedCounted;
-            s.consumedCounted = read;
-        }
-        int window = ctx.config.streamReceiveWindow();
-        if (!s.receive.isFinalSizeKnown() && read + window - s.advertisedMaxStreamData >= window / 2) {
-            s.advertisedMaxStreamData = read + window;
-            s.maxStreamDataDue = true;
-            queueControl(s);
-        }
-        int connectionWindow = ctx.config.connectionReceiveWindow();
-        if (consumedBytes + connectionWindow - localMaxData >= connectionWindow / 2) {
-            localMaxData = consumedBytes + connectionWindow;
-            maxDataDue = true;
-        }
-        releaseIfTerminal(s);
-    }
-
-    /** The application reset a stream. */
     void resetStream(StreamState s, long code) {
-        if (streams.get(s.id) != s) {
-            return;
-        }
-        s.send.fail(new StreamResetException("stream " + s.id + " was reset locally", code));
-        s.receive.fail(new StreamResetException("stream " + s.id + " was reset locally", code));
-        s.receive.stop();
-        if (!s.send.isFullyAcknowledged() && !s.resetSent) {
-            s.resetDue = true;
-            s.resetCode = code;
-            queueControl(s);
-        }
-        if (!s.receive.isFinalSizeKnown()) {
-            s.stopSendingDue = true;
-            s.stopSendingCode = code;
-            queueControl(s);
-        }
-        releaseIfTerminal(s);
+        streams.reset(s, code);
     }
 
-    /** The application stopped reading a stream (it closed it before the end). */
     void stopReading(StreamState s) {
-        if (streams.get(s.id) != s) {
-            return;
-        }
-        if (!s.receive.isFinalSizeKnown()) {
-            s.stopSendingDue = true;
-            s.stopSendingCode = ErrorCodes.STREAM_CANCELLED;
-            queueControl(s);
-        }
-        s.receive.stop();
-        releaseIfTerminal(s);
+        streams.stopReading(s);
     }
 
     void queueDatagram(byte[] data) {
@@ -1030,10 +745,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
         if (!closeRequested) {
             closeRequested = true;
             closeDeadlineNanos = nowNanos + ctx.config.closeTimeout().toNanos();
-            for (StreamState s : streams.values()) {
-                s.send.finish();
-                queueForSending(s);
-            }
+            streams.finishAll();
         }
         maybeFinishClose(nowNanos);
     }
@@ -1046,12 +758,9 @@ public final class ConnectionCore implements LossRecovery.Listener {
             abortInternal(ErrorCodes.NO_ERROR, "closed before the handshake completed", nowNanos, null);
             return;
         }
-        for (StreamState s : streams.values()) {
-            if (s.send.hasUnacknowledged() && !s.resetSent && !s.resetDue) {
-                return;
-            }
+        if (!streams.hasUnacknowledged()) {
+            abortInternal(ErrorCodes.NO_ERROR, "closed", nowNanos, null);
         }
-        abortInternal(ErrorCodes.NO_ERROR, "closed", nowNanos, null);
     }
 
     /** Abortive close by the application. */
@@ -1094,10 +803,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
             connectFuture = null;
             ctx.callbacks.execute(() -> f.completeExceptionally(cause));
         }
-        for (StreamState s : streams.values()) {
-            s.send.fail(cause);
-            s.receive.fail(cause);
-        }
+        streams.failAll(cause);
         if (recovery != null) {
             recovery.discardAll();
         }
@@ -1139,18 +845,6 @@ public final class ConnectionCore implements LossRecovery.Listener {
     private void fail(ConnectionClosedException cause, long nowNanos) {
         ctx.listener.handshakeFailed(remoteAddress, cause.getMessage());
         enterTerminalPhase(ConnectionState.CLOSED, cause, nowNanos, false);
-    }
-
-    private void releaseIfTerminal(StreamState s) {
-        if (!s.isTerminal() || streams.get(s.id) != s) {
-            return;
-        }
-        streams.remove(s.id);
-        if (StreamState.role(s.id) != (initiator ? 0 : 1)) {
-            closedPeerStreams++;
-            localMaxStreams = closedPeerStreams + ctx.config.maxStreamsPerConnection();
-            maxStreamsDue = true;
-        }
     }
 
     // ================================================================ timers
@@ -1245,8 +939,8 @@ public final class ConnectionCore implements LossRecovery.Listener {
         if (state == ConnectionState.CLOSING) {
             return closeFrameDue;
         }
-        if (acks.isAckDue(nowNanos) || pingDue || probesDue > 0 || maxDataDue || maxStreamsDue
-                || paths.hasResponses() || paths.challengeDue() != null || !controlQueue.isEmpty()) {
+        if (acks.isAckDue(nowNanos) || pingDue || probesDue > 0 || streams.hasControlToSend()
+                || paths.hasResponses() || paths.challengeDue() != null) {
             return true;
         }
         if (state == ConnectionState.ESTABLISHED && pmtu.probeDue(nowNanos) > 0
@@ -1254,7 +948,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
             return true;
         }
         pacingWakeNanos = Long.MAX_VALUE;
-        if (!congestion.canSend(pmtu.current()) || !hasNewData()) {
+        if (!congestion.canSend(pmtu.current()) || !(!outgoingDatagrams.isEmpty() || streams.hasSendableData())) {
             return false;
         }
         long paceAt = pacer.nextSendTimeNanos(nowNanos, pmtu.current(), congestion.pacingRateBytesPerSecond());
@@ -1265,26 +959,10 @@ public final class ConnectionCore implements LossRecovery.Listener {
         return true;
     }
 
-    private boolean hasNewData() {
-        if (!outgoingDatagrams.isEmpty()) {
-            return true;
-        }
-        for (StreamState s : sendQueue) {
-            if (mayOpen(s) && s.send.hasSendable(s.peerMaxStreamData, peerMaxData - newBytesSent)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Whether congestion control and pacing let a full packet of new data go now. */
     private boolean maySendNewData(long nowNanos) {
         return congestion.canSend(pmtu.current()) && pacer.nextSendTimeNanos(nowNanos, pmtu.current(),
                 congestion.pacingRateBytesPerSecond()) <= nowNanos;
-    }
-
-    private boolean mayOpen(StreamState s) {
-        return StreamState.role(s.id) != (initiator ? 0 : 1) || StreamState.index(s.id) < peerMaxStreams;
     }
 
     /** Writes the next datagram of this connection into {@code out}; null if there is none. */
@@ -1343,19 +1021,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
             ack.encode(frames);
             sent.items.add(new SentPacket.Item(SentPacket.Kind.ACK, 0, ack.largestAcknowledged(), 0, false));
         }
-        if (maxDataDue && frames.remaining() >= 9) {
-            maxDataDue = false;
-            new Frame.MaxData(localMaxData).encode(frames);
-            sent.items.add(new SentPacket.Item(SentPacket.Kind.MAX_DATA, 0, 0, 0, false));
-            ackEliciting = true;
-        }
-        if (maxStreamsDue && frames.remaining() >= 9) {
-            maxStreamsDue = false;
-            new Frame.MaxStreams(localMaxStreams).encode(frames);
-            sent.items.add(new SentPacket.Item(SentPacket.Kind.MAX_STREAMS, 0, 0, 0, false));
-            ackEliciting = true;
-        }
-        ackEliciting |= writeStreamControl(frames, sent);
+        ackEliciting |= streams.writeControl(frames, sent);
         if (pingDue || probesDue > 0) {
             pingDue = false;
             new Frame.Ping().encode(frames);
@@ -1367,7 +1033,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
         }
         if (probing || maySendNewData(nowNanos)) {
             ackEliciting |= writeDatagrams(frames, payloadStart);
-            ackEliciting |= writeStreamFrames(frames, sent);
+            ackEliciting |= streams.writeStreamFrames(frames, sent);
         }
         if (frames.position() == payloadStart) {
             out.position(packetStart);
@@ -1487,74 +1153,6 @@ public final class ConnectionCore implements LossRecovery.Listener {
             }
         }
         return new Engine.Transmit(localAddress, remoteAddress);
-    }
-
-    private boolean writeStreamControl(ByteBuffer frames, SentPacket sent) {
-        boolean wrote = false;
-        int n = controlQueue.size();
-        for (int i = 0; i < n && frames.remaining() >= 32; i++) {
-            StreamState s = controlQueue.poll();
-            if (s.resetDue) {
-                s.resetDue = false;
-                s.resetSent = true;
-                new Frame.ResetStream(s.id, s.resetCode, s.send.sentBytes()).encode(frames);
-                sent.items.add(new SentPacket.Item(SentPacket.Kind.RESET_STREAM, s.id, 0, 0, false));
-                wrote = true;
-            }
-            if (s.stopSendingDue) {
-                s.stopSendingDue = false;
-                new Frame.StopSending(s.id, s.stopSendingCode).encode(frames);
-                sent.items.add(new SentPacket.Item(SentPacket.Kind.STOP_SENDING, s.id, 0, 0, false));
-                wrote = true;
-            }
-            if (s.maxStreamDataDue) {
-                s.maxStreamDataDue = false;
-                new Frame.MaxStreamData(s.id, s.advertisedMaxStreamData).encode(frames);
-                sent.items.add(new SentPacket.Item(SentPacket.Kind.MAX_STREAM_DATA, s.id, 0, 0, false));
-                wrote = true;
-            }
-        }
-        return wrote;
-    }
-
-    private boolean writeStreamFrames(ByteBuffer frames, SentPacket sent) {
-        boolean wrote = false;
-        int rounds = sendQueue.size();
-        while (rounds-- > 0 && frames.remaining() > 24) {
-            StreamState s = sendQueue.poll();
-            s.queued = false;
-            if (streams.get(s.id) != s || !mayOpen(s)) {
-                if (streams.get(s.id) == s) {
-                    pendingOpen.remove(s);
-                    pendingOpen.add(s);
-                }
-                continue;
-            }
-            int room = frames.remaining() - Frame.Stream.headerLength(s.id, Long.MAX_VALUE >>> 2, frames.remaining(),
-                    true);
-            long credit = peerMaxData - newBytesSent;
-            long sentBefore = s.send.sentBytes();
-            if (room >= 0 && s.send.nextChunk(room, s.peerMaxStreamData, credit, chunk)) {
-                // the header, then the data copied straight from the send buffer
-                int type = Frame.TYPE_STREAM | (chunk.offset != 0 ? 0x04 : 0) | 0x02 | (chunk.fin ? 0x01 : 0);
-                frames.put((byte) type);
-                VarInt.write(frames, s.id);
-                if (chunk.offset != 0) {
-                    VarInt.write(frames, chunk.offset);
-                }
-                VarInt.write(frames, chunk.length);
-                s.send.copy(chunk.offset, chunk.length, frames);
-                newBytesSent += s.send.sentBytes() - sentBefore;
-                sent.items.add(new SentPacket.Item(SentPacket.Kind.STREAM, s.id, chunk.offset, chunk.length,
-                        chunk.fin));
-                sent.retransmission |= chunk.retransmission;
-                wrote = true;
-            }
-            if (s.send.hasSendable(s.peerMaxStreamData, peerMaxData - newBytesSent)) {
-                queueForSending(s);
-            }
-        }
-        return wrote;
     }
 
     // ================================================================ accessors
