@@ -189,15 +189,12 @@ public sealed interface Frame {
 
         @Override
         public int encodedLength() {
-            return 1 + VarInt.length(streamId) + VarInt.length(errorCode) + VarInt.length(finalSize);
+            return 1 + varIntsLength(streamId, errorCode, finalSize);
         }
 
         @Override
         public void encode(ByteBuffer out) {
-            out.put((byte) TYPE_RESET_STREAM);
-            VarInt.write(out, streamId);
-            VarInt.write(out, errorCode);
-            VarInt.write(out, finalSize);
+            writeVarInts(out, TYPE_RESET_STREAM, streamId, errorCode, finalSize);
         }
     }
 
@@ -209,14 +206,12 @@ public sealed interface Frame {
 
         @Override
         public int encodedLength() {
-            return 1 + VarInt.length(streamId) + VarInt.length(errorCode);
+            return 1 + varIntsLength(streamId, errorCode);
         }
 
         @Override
         public void encode(ByteBuffer out) {
-            out.put((byte) TYPE_STOP_SENDING);
-            VarInt.write(out, streamId);
-            VarInt.write(out, errorCode);
+            writeVarInts(out, TYPE_STOP_SENDING, streamId, errorCode);
         }
     }
 
@@ -302,13 +297,12 @@ public sealed interface Frame {
 
         @Override
         public int encodedLength() {
-            return 1 + VarInt.length(maximum);
+            return 1 + varIntsLength(maximum);
         }
 
         @Override
         public void encode(ByteBuffer out) {
-            out.put((byte) TYPE_MAX_DATA);
-            VarInt.write(out, maximum);
+            writeVarInts(out, TYPE_MAX_DATA, maximum);
         }
     }
 
@@ -320,14 +314,12 @@ public sealed interface Frame {
 
         @Override
         public int encodedLength() {
-            return 1 + VarInt.length(streamId) + VarInt.length(maximum);
+            return 1 + varIntsLength(streamId, maximum);
         }
 
         @Override
         public void encode(ByteBuffer out) {
-            out.put((byte) TYPE_MAX_STREAM_DATA);
-            VarInt.write(out, streamId);
-            VarInt.write(out, maximum);
+            writeVarInts(out, TYPE_MAX_STREAM_DATA, streamId, maximum);
         }
     }
 
@@ -339,13 +331,12 @@ public sealed interface Frame {
 
         @Override
         public int encodedLength() {
-            return 1 + VarInt.length(maximum);
+            return 1 + varIntsLength(maximum);
         }
 
         @Override
         public void encode(ByteBuffer out) {
-            out.put((byte) TYPE_MAX_STREAMS);
-            VarInt.write(out, maximum);
+            writeVarInts(out, TYPE_MAX_STREAMS, maximum);
         }
     }
 
@@ -357,13 +348,12 @@ public sealed interface Frame {
 
         @Override
         public int encodedLength() {
-            return 1 + VarInt.length(limit);
+            return 1 + varIntsLength(limit);
         }
 
         @Override
         public void encode(ByteBuffer out) {
-            out.put((byte) TYPE_DATA_BLOCKED);
-            VarInt.write(out, limit);
+            writeVarInts(out, TYPE_DATA_BLOCKED, limit);
         }
     }
 
@@ -375,14 +365,12 @@ public sealed interface Frame {
 
         @Override
         public int encodedLength() {
-            return 1 + VarInt.length(streamId) + VarInt.length(limit);
+            return 1 + varIntsLength(streamId, limit);
         }
 
         @Override
         public void encode(ByteBuffer out) {
-            out.put((byte) TYPE_STREAM_DATA_BLOCKED);
-            VarInt.write(out, streamId);
-            VarInt.write(out, limit);
+            writeVarInts(out, TYPE_STREAM_DATA_BLOCKED, streamId, limit);
         }
     }
 
@@ -482,6 +470,23 @@ public sealed interface Frame {
         @Override
         public String toString() {
             return "Datagram[length=" + data.remaining() + "]";
+        }
+    }
+
+    /** The encoded length of a frame's variable-length integer fields. */
+    private static int varIntsLength(long... values) {
+        int n = 0;
+        for (long v : values) {
+            n += VarInt.length(v);
+        }
+        return n;
+    }
+
+    /** Writes a frame that is a type byte followed by variable-length integers. */
+    private static void writeVarInts(ByteBuffer out, int type, long... values) {
+        out.put((byte) type);
+        for (long v : values) {
+            VarInt.write(out, v);
         }
     }
 
