@@ -20,7 +20,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,6 +80,8 @@ public final class AutonomiDirectory implements PeerDirectory {
     private PublishJob currentPublish;
     private final List<Watch> watches = new ArrayList<>();
 
+    /** Futures handed to callers and not yet completed, failed by {@link #close()}. */
+    private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private AutonomiDirectory(AutonomiConfig config, Gateway gateway, Runnable closeHttp, Scheduler scheduler,
@@ -178,6 +182,7 @@ public final class AutonomiDirectory implements PeerDirectory {
                     + " bytes does not fit a scratchpad"));
             return result;
         }
+        track(result);
         run(() -> {
             publishQueue.add(new PublishJob(record, allowPaidCreate, result));
             startNextPublish();
@@ -190,6 +195,11 @@ public final class AutonomiDirectory implements PeerDirectory {
     public CompletableFuture<Optional<byte[]>> lookup(URI partner) {
         AutonomiAddress address = AutonomiAddress.parse(partner);
         CompletableFuture<Optional<byte[]>> result = new CompletableFuture<>();
+        if (closed) {
+            result.completeExceptionally(new IOException("the directory is closed"));
+            return result;
+        }
+        track(result);
         run(() -> {
             try {
                 Optional<PointerValue> pointer = gateway.readPointer(address.pointerAddress());
@@ -254,11 +264,16 @@ public final class AutonomiDirectory implements PeerDirectory {
         closeHttp.run();
         closeCallbacks.run();
         IOException closedException = new IOException("the directory was closed");
-        if (currentPublish != null) {
-            currentPublish.result.completeExceptionally(closedException);
+        for (CompletableFuture<?> f : pending) {
+            f.completeExceptionally(closedException);
         }
-        for (PublishJob job : publishQueue) {
-            job.result.completeExceptionally(closedException);
+    }
+
+    private void track(CompletableFuture<?> future) {
+        pending.add(future);
+        future.whenComplete((v, e) -> pending.remove(future));
+        if (closed) {
+            future.completeExceptionally(new IOException("the directory was closed"));
         }
     }
 

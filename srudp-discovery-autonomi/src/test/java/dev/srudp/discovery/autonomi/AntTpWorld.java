@@ -23,7 +23,7 @@ final class AntTpWorld implements AutoCloseable {
     final FakeAntTp gatewayB = new FakeAntTp(network, "key-b", clock::nowMillis, 5_000);
     private final MockWebServer serverA = new MockWebServer();
     private final MockWebServer serverB = new MockWebServer();
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    private final List<AutonomiDirectory> opened = new ArrayList<>();
 
     AntTpWorld() throws IOException {
         serverA.setDispatcher(gatewayA);
@@ -66,8 +66,8 @@ final class AntTpWorld implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        for (AutoCloseable c : opened) {
+    public void close() {
+        for (AutonomiDirectory c : opened) {
             c.close();
         }
         serverA.close();
