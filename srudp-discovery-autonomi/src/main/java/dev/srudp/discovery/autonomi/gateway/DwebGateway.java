@@ -94,7 +94,7 @@ public final class DwebGateway implements Gateway {
         // The owner key (from the headers) decides which scratchpad is written.
         String path = API + "/scratchpad-public";
         GatewayHttp.Answer answer = http.send("PUT", path, ownerHeaders(name), scratchpadBody(content, counter));
-        AntTpGateway.expect(answer, "PUT " + path, 200, 201);
+        AntTpGateway.expectStatus(answer, "PUT " + path, 200, 201);
     }
 
     private static ObjectNode scratchpadBody(byte[] content, long counter) {

@@ -1,6 +1,5 @@
 package dev.srudp.discovery.autonomi.gateway;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -32,7 +31,10 @@ public final class GatewayHttp {
     private final OkHttpClient client;
     private final long maxResponseBytes;
 
-    /** One exchange's outcome: the status and, for 2xx answers, the parsed JSON body. */
+    /**
+     * One exchange's outcome: the status and, for 2xx answers, the JSON body; {@code json} is null
+     * for error answers and for bodies that are empty or not JSON.
+     */
     public record Answer(int status, JsonNode json) {
         public boolean ok() {
             return status >= 200 && status < 300;
@@ -102,13 +104,22 @@ public final class GatewayHttp {
                 // Error bodies (AntTP JSON, dweb HTML) are not parsed: the status says enough.
                 return new Answer(status, null);
             }
-            try {
-                return new Answer(status, bytes.length == 0 ? MAPPER.nullNode() : MAPPER.readTree(bytes));
-            } catch (JsonProcessingException e) {
-                throw new IOException(what + " answered " + status + " with a body that is not JSON", e);
-            }
+            // A body that is not JSON leaves json null: an update needs only the status, a read
+            // that needs the body reports it (see AntTpGateway.expect).
+            return new Answer(status, parse(bytes));
         } catch (InterruptedIOException e) {
             throw new IOException(what + " timed out", e);
+        }
+    }
+
+    private static JsonNode parse(byte[] bytes) {
+        if (bytes.length == 0) {
+            return null;
+        }
+        try {
+            return MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            return null;
         }
     }
 

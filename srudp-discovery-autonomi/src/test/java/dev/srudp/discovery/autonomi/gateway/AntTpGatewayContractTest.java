@@ -80,6 +80,13 @@ class AntTpGatewayContractTest {
     }
 
     @Test
+    void aScratchpadUpdateAnswered200WithAnEmptyBodyIsAccepted() throws Exception {
+        server.enqueue(new MockResponse.Builder().code(200).build());
+        gateway.updateScratchpad(PAD, "slot", new byte[] {1}, 1);
+        assertEquals("PUT", taken().getMethod());
+    }
+
+    @Test
     void aScratchpadUpdateRefusedWith400IsAStatusFailureThatRetryingWillNotFix() throws Exception {
         answer(400, "{\"UpdateError\":\"address does not match name\"}");
         GatewayStatusException e = assertThrows(GatewayStatusException.class,
