@@ -36,7 +36,7 @@ public final class GatewayProbe {
         for (Gateway candidate : candidates) {
             GatewayHttp.Answer answer = http.get(candidate.openApiPath(), Map.of());
             if (answer.status() == 404) {
-                tried.add(candidate.kind() + "'s " + candidate.openApiPath());
+                tried.add(candidate.openApiPath() + " (" + candidate.kind() + ")");
                 continue;
             }
             if (!answer.ok()) {
@@ -61,8 +61,9 @@ public final class GatewayProbe {
             }
             return candidate;
         }
-        throw new GatewayUnsupportedException("the gateway at " + http.base() + " is neither AntTP nor dweb: there is no "
-                + String.join(" and no ", tried) + " OpenAPI document; " + UPGRADE_HINT);
+        String kinds = candidates.size() == 1 ? "not " + candidates.get(0).kind() : "neither AntTP nor dweb";
+        throw new GatewayUnsupportedException("the gateway at " + http.base() + " serves no OpenAPI document at "
+                + String.join(" or ", tried) + ", so it is " + kinds + "; " + UPGRADE_HINT);
     }
 
     private static boolean lists(JsonNode paths, String prefix) {
