@@ -190,7 +190,11 @@ public final class AutonomiDirectory implements PeerDirectory {
         return result;
     }
 
-    /** Reads the partner's current record once. Empty when the partner has published nothing. */
+    /**
+     * Reads the partner's current record once. Empty when the partner has published nothing.
+     *
+     * @throws IllegalArgumentException when {@code partner} is not an {@code autonomi:} address
+     */
     @Override
     public CompletableFuture<Optional<byte[]>> lookup(URI partner) {
         AutonomiAddress address = AutonomiAddress.parse(partner);
@@ -226,7 +230,11 @@ public final class AutonomiDirectory implements PeerDirectory {
         return result;
     }
 
-    /** Polls the partner's record as described in the class documentation. */
+    /**
+     * Polls the partner's record as described in the class documentation.
+     *
+     * @throws IllegalArgumentException when {@code partner} is not an {@code autonomi:} address
+     */
     @Override
     public AutoCloseable watch(URI partner, Consumer<byte[]> onRecord) {
         Watch watch = new Watch(AutonomiAddress.parse(partner), onRecord);
@@ -283,8 +291,7 @@ public final class AutonomiDirectory implements PeerDirectory {
         if (closed) {
             return () -> {};
         }
-        try {
-            return scheduler.schedule(() -> {
+        Runnable guarded = () -> {
             if (closed) {
                 return;
             }
@@ -293,7 +300,9 @@ public final class AutonomiDirectory implements PeerDirectory {
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "Autonomi peer directory task failed; continuing", e);
             }
-        }, delayMillis);
+        };
+        try {
+            return scheduler.schedule(guarded, delayMillis);
         } catch (RejectedExecutionException e) {
             return () -> {}; // closed meanwhile
         }
