@@ -160,6 +160,29 @@ class AutonomiDirectoryEndToEndTest {
         assertTrue(e.getMessage().contains("0.25.33"), e.getMessage());
     }
 
+    @Test
+    void thePublishedAddressCarriesThePeerIdWhenOneIsConfigured() throws Exception {
+        String peer = dev.srudp.PeerId.of(new byte[32]).toString();
+        AutonomiDirectory a = world.peerA(b -> b.allowPaidCreate(true).identity(peer));
+        URI address = world.await(a.publish(record("x")), Duration.ofMinutes(1));
+        assertEquals(java.util.Optional.of(peer), AutonomiAddress.parse(address).identity());
+    }
+
+    @Test
+    void aWatchStartedBeforeThePartnerPublishedDeliversOnceTheRecordAppears() throws Exception {
+        URI address = URI.create("autonomi:" + world.gatewayA.pointerAddress("srudp-endpoint-pointer"));
+        AutonomiDirectory b = world.peerB(c -> c);
+        b.watch(address, seenByB::add);
+        world.clock.advance(Duration.ofSeconds(10));
+        assertTrue(seenByB.isEmpty());
+
+        AutonomiDirectory a = world.peerA(c -> c.allowPaidCreate(true));
+        world.await(a.publish(record("late")), Duration.ofMinutes(1));
+        world.clock.advance(Duration.ofMinutes(4));
+        assertEquals(1, seenByB.size());
+        assertArrayEquals(record("late"), seenByB.get(0));
+    }
+
     static void assertGapsAtLeast(List<FakeAntTp.Req> reads, long minGapMillis) {
         for (int i = 1; i < reads.size(); i++) {
             long gap = reads.get(i).atMillis() - reads.get(i - 1).atMillis();
