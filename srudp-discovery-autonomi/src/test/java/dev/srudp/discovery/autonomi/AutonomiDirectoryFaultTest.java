@@ -148,7 +148,7 @@ class AutonomiDirectoryFaultTest {
     }
 
     @Test
-    void aWriteTheNetworkNeverShowsIsRewrittenWithLargerCountersAThenReported() throws Exception {
+    void aWriteTheNetworkNeverShowsIsRewrittenWithLargerCountersAndThenReported() throws Exception {
         publishedAndWatched("r1");
         int putsBefore = world.gatewayA.requests("PUT").size();
         world.gatewayA.dropWrites = true;
