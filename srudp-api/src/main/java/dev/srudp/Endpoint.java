@@ -43,7 +43,15 @@ public interface Endpoint extends AutoCloseable {
      *
      * @throws IllegalArgumentException if no provider serves the URI's scheme
      */
-    PartnerLink follow(URI partner) throws IOException;
+    default PartnerLink follow(URI partner) throws IOException {
+        return follow(partner, java.util.Map.of());
+    }
+
+    /**
+     * Follows a partner as {@link #follow(URI)} does, creating the directory with
+     * provider-specific settings (for example an Autonomi gateway's address).
+     */
+    PartnerLink follow(URI partner, java.util.Map<String, String> directorySettings) throws IOException;
 
     /**
      * Connects to a partner found through a peer directory and keeps following it (see

@@ -59,6 +59,11 @@ final class Session {
     @Option(names = {"-v", "--verbose"}, description = "Print what the endpoint does.")
     boolean verbose;
 
+    @Option(names = "--setting", paramLabel = "KEY=VALUE",
+            description = "A peer directory setting, for example gateway=http://127.0.0.1:18888 for autonomi: "
+                    + "(see docs/discovery-autonomi.md). Repeatable.")
+    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+
     private IdentityStore store;
     private LocalIdentity local;
 
@@ -107,13 +112,25 @@ final class Session {
         }
     }
 
-    /** This peer's invitation (rendezvous string) for the endpoint's addresses, or for the default port. */
-    String invitation(Endpoint endpoint) throws ExitCodes.Failure {
+    /** This peer's signed record for the endpoint's addresses (or the default port), optionally naming where it is published. */
+    byte[] signedRecord(Endpoint endpoint, URI publishedAt) throws ExitCodes.Failure {
         try {
             EndpointRecord record = LocalRecords.describe(identity(),
                     endpoint != null ? endpoint.localAddresses() : java.util.List.of(bindAddress()), Instant.now(),
                     Durations.parse(validFor, "--valid-for"));
-            String text = RendezvousCodec.encode(SignedRecords.sign(identity(), record));
+            if (publishedAt != null) {
+                record = record.toBuilder().publishedAt(publishedAt).build();
+            }
+            return SignedRecords.sign(identity(), record);
+        } catch (IOException e) {
+            throw new ExitCodes.Failure(ExitCodes.IDENTITY, "cannot build this peer's record: " + e.getMessage());
+        }
+    }
+
+    /** This peer's invitation (rendezvous string) for the endpoint's addresses, or for the default port. */
+    String invitation(Endpoint endpoint) throws ExitCodes.Failure {
+        try {
+            String text = RendezvousCodec.encode(signedRecord(endpoint, null));
             if (publish != null) {
                 Path tmp = Files.createTempFile(publish.toAbsolutePath().getParent(), ".srudp-", ".tmp");
                 Files.writeString(tmp, text + "\n", StandardCharsets.US_ASCII);
@@ -154,9 +171,12 @@ final class Session {
         }
         PartnerLink link;
         try {
-            link = endpoint.follow(uri);
+            link = endpoint.follow(uri, settings);
         } catch (IllegalArgumentException e) {
             throw new ExitCodes.Failure(ExitCodes.PARTNER, e.getMessage());
+        } catch (IOException e) {
+            throw new ExitCodes.Failure(ExitCodes.PARTNER, "cannot use the peer directory for " + uri.getScheme()
+                    + ": addresses: " + e.getMessage() + directoryHint(uri));
         }
         Duration limit = Durations.parse(timeout, "--timeout");
         err.println("srudp: reaching the partner (up to " + Durations.format(limit) + ")...");
@@ -171,6 +191,13 @@ final class Session {
             int code = m.contains("refused") || m.contains("no record") ? ExitCodes.PARTNER : ExitCodes.CONNECT;
             throw new ExitCodes.Failure(code, m);
         }
+    }
+
+    static String directoryHint(URI uri) {
+        return "autonomi".equals(uri.getScheme())
+                ? " (is an Autonomi gateway running there? choose it with --setting gateway=URL; see "
+                        + "docs/discovery-autonomi.md)"
+                : "";
     }
 
     /** An invitation typed by hand is checked at once: a typo or an expired string is reported now. */

@@ -112,12 +112,12 @@ final class UdpEndpoint implements Endpoint {
     }
 
     @Override
-    public PartnerLink follow(URI partner) throws IOException {
+    public PartnerLink follow(URI partner, Map<String, String> directorySettings) throws IOException {
         PeerDirectoryProvider provider = PeerDirectories.load(UdpEndpoint.class.getClassLoader(),
                 problem -> log.warn("{}", problem)).forUri(partner).orElseThrow(() -> new IllegalArgumentException(
                         "no peer directory serves '" + partner.getScheme() + ":' addresses; put a provider such as "
                                 + "srudp-discovery-manual (srudp:, file:) on the class path"));
-        PartnerFollower follower = new PartnerFollower(partner, provider.create(Map.of()),
+        PartnerFollower follower = new PartnerFollower(partner, provider.create(directorySettings),
                 new RecordVerifier(Clock.systemUTC(), sequences),
                 address -> core.connect(address, min(config.handshakeTimeout(), PartnerFollower.ATTEMPT_TIMEOUT)),
                 scheduler, id -> core.claimAccepted(c -> id.equals(c.peer())));
