@@ -134,6 +134,30 @@ class FollowSocketTest {
 
     @Test
     @Timeout(10)
+    void aRecordCopiedIntoAnotherSlotIsRefusedWithBothAddresses() throws Exception {
+        String original = slot("b");
+        String copy = slot("c");
+        try (Peer a = Peer.open(homes.resolve("a"));
+                Peer b = Peer.open(homes.resolve("b"))) {
+            URI publishedAt = MemoryDirectoryProvider.uri(original);
+            byte[] envelope = SignedRecords.sign(b.local, LocalRecords.describe(b.local, b.endpoint.localAddresses(),
+                    Instant.now(), Duration.ofHours(1)).toBuilder().publishedAt(publishedAt).build());
+            MemoryDirectoryProvider.put(copy, envelope);
+            try (PartnerLink link = a.endpoint.follow(MemoryDirectoryProvider.uri(copy))) {
+                ConnectionTimeoutException e = assertThrows(ConnectionTimeoutException.class,
+                        () -> link.awaitConnection(Duration.ofMillis(700)));
+                assertTrue(e.getMessage().contains("published at " + publishedAt), e.getMessage());
+            }
+            MemoryDirectoryProvider.put(original, envelope);
+            try (PartnerLink link = a.endpoint.follow(publishedAt)) {
+                assertEquals(b.local.peerId(), link.awaitConnection(Duration.ofSeconds(5)).peer(),
+                        "in its own slot the same record is accepted");
+            }
+        }
+    }
+
+    @Test
+    @Timeout(10)
     void followingAnAddressWhoseSchemeNoDirectoryServesIsRefusedByName() throws Exception {
         try (Peer a = Peer.open(homes.resolve("a"))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

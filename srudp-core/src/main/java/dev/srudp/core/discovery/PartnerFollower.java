@@ -97,6 +97,12 @@ public final class PartnerFollower implements PartnerLink {
                 return;
             }
             EndpointRecord record = check.orElseThrow();
+            if (record.publishedAt().isPresent() && !slot(record.publishedAt().get()).equals(slot(partner))) {
+                // a record names the address it was published at: one copied into another slot is refused
+                lastProblem = "the partner's record was refused: it was published at " + record.publishedAt().get()
+                        + ", not at " + partner;
+                return;
+            }
             if (latest != null && Long.compareUnsigned(record.sequence(), latest.sequence()) <= 0) {
                 return;
             }
@@ -116,6 +122,13 @@ public final class PartnerFollower implements PartnerLink {
             }
         }
         maintain();
+    }
+
+    /** A directory address without its query (which only carries hints such as the identity). */
+    private static String slot(URI address) {
+        String text = address.toString();
+        int query = text.indexOf('?');
+        return query < 0 ? text : text.substring(0, query);
     }
 
     /** The partner connected to us; this becomes the current connection. */
