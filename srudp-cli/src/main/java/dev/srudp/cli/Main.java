@@ -26,6 +26,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // library warnings (a malformed partner file, a gateway hiccup) as one plain line each
+        System.setProperty("java.util.logging.SimpleFormatter.format", "srudp: %4$s: %5$s%6$s%n");
         System.exit(run(args));
     }
 
