@@ -1039,10 +1039,8 @@ public final class ConnectionCore implements LossRecovery.Listener {
             out.position(packetStart);
             return null;
         }
-        SentPacket record = new SentPacket(pn, nowNanos, 0, ackEliciting);
-        record.items.addAll(sent.items);
-        record.retransmission = sent.retransmission;
-        return seal(out, packetStart, payloadStart, frames.position(), pn, record, nowNanos);
+        sent.ackEliciting = ackEliciting;
+        return seal(out, packetStart, payloadStart, frames.position(), pn, sent, nowNanos);
     }
 
     /** Starts a new sending key when the packet or time limit of the current one is reached. */
@@ -1140,9 +1138,8 @@ public final class ConnectionCore implements LossRecovery.Listener {
         packetsSent++;
         bytesSent += length;
         if (template != null) {
-            SentPacket record = new SentPacket(pn, nowNanos, length, template.ackEliciting);
-            record.items.addAll(template.items);
-            record.mtuProbe = template.mtuProbe;
+            SentPacket record = template;
+            record.size = length;
             if (template.retransmission) {
                 retransmissions++;
             }

@@ -3,11 +3,7 @@ package dev.srudp.core.recovery;
 import dev.srudp.core.congestion.CongestionController;
 import dev.srudp.core.wire.Frame;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 
 /**
  * Loss detection for sent packets, following RFC 9002, section 6: acknowledgement-based detection
@@ -24,7 +20,7 @@ public final class LossRecovery {
         void onLost(SentPacket.Item item);
     }
 
-    private final NavigableMap<Long, SentPacket> sent = new TreeMap<>();
+    private final SentPackets sent = new SentPackets();
     private final RttEstimator rtt;
     private final CongestionController congestion;
     private final long peerMaxAckDelayNanos;
@@ -44,7 +40,7 @@ public final class LossRecovery {
     }
 
     public void onPacketSent(SentPacket packet) {
-        sent.put(packet.packetNumber, packet);
+        sent.add(packet);
         if (packet.ackEliciting) {
             ackElicitingInFlight++;
             lastAckElicitingSentNanos = packet.timeSentNanos;
@@ -63,16 +59,13 @@ public final class LossRecovery {
         List<SentPacket> acked = ackedScratch;
         acked.clear();
         for (int i = 0; i < ranges.length; i += 2) {
-            Iterator<SentPacket> it = sent.subMap(ranges[i + 1], true, ranges[i], true).values().iterator();
-            while (it.hasNext()) {
-                SentPacket p = it.next();
-                it.remove();
-                acked.add(p);
-                if (newestAcked == null || p.packetNumber > newestAcked.packetNumber) {
-                    newestAcked = p;
-                }
-                ackElicitingAcked |= p.ackEliciting;
+            sent.removeRange(ranges[i + 1], ranges[i], acked::add);
+        }
+        for (SentPacket p : acked) {
+            if (newestAcked == null || p.packetNumber > newestAcked.packetNumber) {
+                newestAcked = p;
             }
+            ackElicitingAcked |= p.ackEliciting;
         }
         if (newestAcked == null) {
             return true;
@@ -112,14 +105,13 @@ public final class LossRecovery {
         long lossDelay = rtt.lossDelayNanos();
         long lostSendTime = nowNanos - lossDelay;
         scratch.clear();
-        for (Map.Entry<Long, SentPacket> e : sent.headMap(largestAcked, false).entrySet()) {
-            SentPacket p = e.getValue();
+        sent.forEachBelow(largestAcked, p -> {
             if (p.timeSentNanos <= lostSendTime || largestAcked - p.packetNumber >= PACKET_THRESHOLD) {
                 scratch.add(p);
             } else {
                 lossTimeNanos = Math.min(lossTimeNanos, p.timeSentNanos + lossDelay);
             }
-        }
+        });
         if (scratch.isEmpty()) {
             return;
         }
@@ -183,23 +175,26 @@ public final class LossRecovery {
      * acknowledged first settles it.
      */
     public void requeueOldestForProbe(Listener listener) {
-        for (SentPacket p : sent.values()) {
-            if (!p.mtuProbe) {
-                for (SentPacket.Item item : p.items) {
-                    listener.onLost(item);
-                }
-                return;
+        SentPacket[] oldest = new SentPacket[1];
+        sent.forEach(p -> {
+            if (oldest[0] == null && !p.mtuProbe) {
+                oldest[0] = p;
+            }
+        });
+        if (oldest[0] != null) {
+            for (SentPacket.Item item : oldest[0].items) {
+                listener.onLost(item);
             }
         }
     }
 
     /** Forgets every packet (connection closing). */
     public void discardAll() {
-        for (SentPacket p : sent.values()) {
+        sent.forEach(p -> {
             if (p.ackEliciting) {
                 congestion.onPacketDiscarded(p.size);
             }
-        }
+        });
         sent.clear();
         ackElicitingInFlight = 0;
         lossTimeNanos = Long.MAX_VALUE;

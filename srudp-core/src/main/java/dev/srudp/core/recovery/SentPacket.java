@@ -33,8 +33,10 @@ public final class SentPacket {
 
     public final long packetNumber;
     public final long timeSentNanos;
-    public final int size;
-    public final boolean ackEliciting;
+    /** The packet's size in bytes, set once it is sealed. */
+    public int size;
+    /** Whether the packet obliges the peer to acknowledge it; settled before it is sealed. */
+    public boolean ackEliciting;
     public final List<Item> items = new ArrayList<>(2);
     /** Whether the packet carried bytes that were sent before (for statistics). */
     public boolean retransmission;
