@@ -68,18 +68,8 @@ class CliEndToEndTest {
         String inviteB = output("invite", "--home", homeB, "--bind", "127.0.0.1");
         Path inA = randomFile("in-a", 10 << 20, 1);
         Path inB = randomFile("in-b", 10 << 20, 2);
-        Path outA = dir.resolve("out-a");
-        Path outB = dir.resolve("out-b");
-        Path errA = dir.resolve("err-a");
-        Path errB = dir.resolve("err-b");
-        Process a = srudp("connect", "--home", homeA, "--bind", "127.0.0.1", inviteB).redirectInput(inA.toFile())
-                .redirectOutput(outA.toFile()).redirectError(errA.toFile()).start();
-        Process b = srudp("connect", "--home", homeB, "--bind", "127.0.0.1", inviteA).redirectInput(inB.toFile())
-                .redirectOutput(outB.toFile()).redirectError(errB.toFile()).start();
-        assertEquals(0, finish(a, errA), Files.readString(errA));
-        assertEquals(0, finish(b, errB), Files.readString(errB));
-        assertArrayEquals(sha256(inA), sha256(outB), "A to B");
-        assertArrayEquals(sha256(inB), sha256(outA), "B to A");
+        exchange(inA, inB, List.of("connect", "--home", homeA, "--bind", "127.0.0.1", inviteB),
+                List.of("connect", "--home", homeB, "--bind", "127.0.0.1", inviteA));
     }
 
     @Test
@@ -90,16 +80,26 @@ class CliEndToEndTest {
         Path fileB = shared.resolve("b.srudp");
         Path inA = randomFile("in-a", 1 << 20, 4);
         Path inB = randomFile("in-b", 1 << 20, 5);
+        // A starts first and waits for B's file to appear
+        exchange(inA, inB,
+                List.of("connect", "--home", dir.resolve("a").toString(), "--bind", "127.0.0.1", "--publish",
+                        fileA.toString(), fileB.toString()),
+                List.of("connect", "--home", dir.resolve("b").toString(), "--bind", "127.0.0.1", "--publish",
+                        fileB.toString(), fileA.toString()));
+    }
+
+    /**
+     * Runs the two commands at once, A first, each fed one file on standard input; both must exit 0
+     * and each must print exactly what the other was fed.
+     */
+    private void exchange(Path inA, Path inB, List<String> commandA, List<String> commandB) throws Exception {
         Path outA = dir.resolve("out-a");
         Path outB = dir.resolve("out-b");
         Path errA = dir.resolve("err-a");
         Path errB = dir.resolve("err-b");
-        // A starts first and waits for B's file to appear
-        Process a = srudp("connect", "--home", dir.resolve("a").toString(), "--bind", "127.0.0.1", "--publish",
-                fileA.toString(), fileB.toString()).redirectInput(inA.toFile()).redirectOutput(outA.toFile())
+        Process a = srudp(commandA.toArray(String[]::new)).redirectInput(inA.toFile()).redirectOutput(outA.toFile())
                 .redirectError(errA.toFile()).start();
-        Process b = srudp("connect", "--home", dir.resolve("b").toString(), "--bind", "127.0.0.1", "--publish",
-                fileB.toString(), fileA.toString()).redirectInput(inB.toFile()).redirectOutput(outB.toFile())
+        Process b = srudp(commandB.toArray(String[]::new)).redirectInput(inB.toFile()).redirectOutput(outB.toFile())
                 .redirectError(errB.toFile()).start();
         assertEquals(0, finish(a, errA), Files.readString(errA));
         assertEquals(0, finish(b, errB), Files.readString(errB));
