@@ -130,7 +130,8 @@ class DwebDirectoryTest {
     @Test
     void theOwnerKeyGoesOnlyInItsHeaderAndNeverIntoMessagesOrLogs() throws Exception {
         Path secret = secretFile("owner", "a long enough owner secret for tests");
-        List<String> logged = new ArrayList<>();
+        // records arrive from the HTTP client's threads too
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
         Logger root = Logger.getLogger("");
         Handler capture = new Handler() {
             @Override
