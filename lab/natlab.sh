@@ -7,6 +7,7 @@
 #   natlab.sh exec <prefix> <host> cmd...                  run a command in a namespace
 #   natlab.sh flush <prefix> <a|b>                         forget a router's connection-tracking state
 #   natlab.sh loss <prefix> <a|b> <percent>                drop that share of forwarded packets (0: none)
+#   natlab.sh family <prefix> <host> v4|v6|dual            which IP versions a host (a1, a2, b1) has
 #   natlab.sh addr <prefix> <name>                         print a lab address (see ADDRESSES below)
 #
 # Modes: full-cone, address-restricted, port-restricted, symmetric-random, symmetric-sequential,
@@ -329,6 +330,26 @@ router_arg() {
   [[ "${1:-}" = a || "${1:-}" = b ]] || die "router must be a or b, got '${1:-}'"
 }
 
+# v4: IPv6 switched off on the host (no addresses, so none in its records); v6: no IPv4 route out;
+# dual: both, as after `up`
+set_family() {
+  local p=$1 n=$2 family=$3 r=${2:0:1}
+  [[ "$n" = a1 || "$n" = a2 || "$n" = b1 ]] || die "family applies to a1, a2 and b1, not '$n'"
+  case $family in
+    v4) sysctl_ns "$p" "$n" net.ipv6.conf.eth0.disable_ipv6 1 ;;
+    v6|dual)
+      sysctl_ns "$p" "$n" net.ipv6.conf.eth0.disable_ipv6 0
+      ip -n "$(ns "$p" "$n")" -6 addr replace "${ADDR[${n}6]}/64" dev eth0 nodad
+      ip -n "$(ns "$p" "$n")" -6 route replace default via "${ADDR[r${r}lan6]}" ;;
+    *) die "family must be v4, v6 or dual, got '$family'" ;;
+  esac
+  if [ "$family" = v6 ]; then
+    ip -n "$(ns "$p" "$n")" -4 route del default 2>/dev/null || true
+  else
+    ip -n "$(ns "$p" "$n")" -4 route replace default via "${ADDR[r${r}lan4]}"
+  fi
+}
+
 cmd="${1:-}"
 [ -n "$cmd" ] || die "usage: natlab.sh up|down|mode|exec|flush|loss|addr <prefix> ..."
 shift
@@ -379,6 +400,11 @@ table inet natloss {
 EOF
     fi
     log "router $1: ${2}% loss" ;;
+  family)
+    require_up "$prefix"
+    [ $# -eq 2 ] || die "usage: natlab.sh family <prefix> <host> v4|v6|dual"
+    set_family "$prefix" "$1" "$2"
+    log "host $1: $2" ;;
   addr)
     [ -n "${ADDR[${1:-none}]+x}" ] || die "unknown address name '${1:-}' (one of: ${!ADDR[*]})"
     echo "${ADDR[$1]}" ;;

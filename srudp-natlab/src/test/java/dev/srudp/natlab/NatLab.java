@@ -58,6 +58,18 @@ final class NatLab implements AutoCloseable {
         script("loss", String.valueOf(router), Integer.toString(percent));
     }
 
+    /** Which IP versions a host has: "v4" (no IPv6 at all), "v6" (no IPv4 route out) or "dual". */
+    void family(String host, String family) throws IOException, InterruptedException {
+        script("family", host, family);
+    }
+
+    /** Makes the given hosts IPv4-only, so that only the routers' IPv4 NAT can carry a connection. */
+    void ipv4Only(String... hosts) throws IOException, InterruptedException {
+        for (String h : hosts) {
+            family(h, "v4");
+        }
+    }
+
     /** A lab address by its name in natlab.sh (pub4, pub4alt, pub6, ra4, a16, ...). */
     String address(String name) throws IOException, InterruptedException {
         return script("addr", name).trim();
