@@ -4,6 +4,7 @@
 Run as root beside natlab.sh, with Debian's /usr/bin/python3 (standard library only):
 
     natcheck.py check <prefix> <a|b> <mode> [hairpin on|off]
+    natcheck.py answered <prefix> <a|b> <count>
 
 sets the router's mode, then measures from the host behind it (a1 or b1) against a small reflector
 that runs in the public host on two addresses and two ports:
@@ -19,6 +20,9 @@ that runs in the public host on two addresses and two ports:
   tcp         TCP to the public host works (also when UDP is blocked)
   ipv6        the IPv6 firewall passes the answer from the contacted address:port only
   hairpin     (router a only) a1 reaches a2 through router A's public address, or not
+
+`answered` sends <count> requests, one at a time, from the host behind the router to the reflector
+and prints how many were answered (to see `natlab.sh loss` at work).
 
 It prints one line per property with what was expected and what was seen, and exits 1 if any
 property does not hold. The other subcommands are its helpers, run inside the lab's namespaces.
@@ -201,6 +205,12 @@ def client(cfg):
     print(json.dumps(result), flush=True)
 
 
+def count_answers(server, count):
+    s = udp()
+    answered = sum(1 for _ in range(int(count)) if ask_map(s, (server, REFLECT_PORT), tries=1))
+    print(answered, flush=True)
+
+
 def hairpin_listen(server):
     s = udp()
     mapped = ask_map(s, (server, REFLECT_PORT))
@@ -248,63 +258,82 @@ def classify_mapping(r):
     return "address-and-port-dependent, random ports"
 
 
-def check(prefix, router, mode, hairpin):
-    natlab("mode", prefix, router, mode, "hairpin", hairpin)
+def with_reflector(prefix, action):
     ns = lambda n: "%s-%s" % (prefix, n)
     addr = lambda n: natlab("addr", prefix, n)
-    v4a, v4b, v6a, v6b = addr("pub4"), addr("pub4alt"), addr("pub6"), addr("pub6alt")
-    wan = addr("r%s4" % router)
-    server = subprocess.Popen(["ip", "netns", "exec", ns("pub"), PY, __file__, "serve", v4a, v4b, v6a, v6b],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    failures = []
+    server = subprocess.Popen(["ip", "netns", "exec", ns("pub"), PY, __file__, "serve", addr("pub4"), addr("pub4alt"),
+                               addr("pub6"), addr("pub6alt")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         if server.stdout.readline().strip() != "ready":
             raise SystemExit("reflector did not start: " + server.stderr.read())
-        cfg = json.dumps({"v4a": v4a, "v4b": v4b, "v6a": v6a, "wan": wan, "router_ns": ns("r" + router)})
-        out = subprocess.run(["ip", "netns", "exec", ns(router + "1"), PY, __file__, "client", cfg],
-                             capture_output=True, text=True, timeout=60)
-        if out.returncode != 0:
-            raise SystemExit("client failed: " + out.stderr)
-        r = json.loads(out.stdout)
-        exp = expectations(mode)
+        return action(ns, addr)
+    finally:
+        server.kill()
+        server.wait()
 
-        def verdict(name, expected, seen):
-            ok = expected == seen
-            print("  %-12s %-4s expected %s; seen %s" % (name, "ok" if ok else "FAIL", expected, seen))
-            if not ok:
-                failures.append(name)
 
-        print("router %s, mode %s, hairpin %s:" % (router, mode, hairpin))
-        verdict("mapping", exp["mapping"], classify_mapping(r))
-        verdict("filtering", exp["filter"], r["filter"])
-        verdict("unsolicited", "dropped, no conntrack entry",
-                "dropped, no conntrack entry" if not r["unsolicited_received"] and not r["unsolicited_conntrack"]
-                else "received=%s conntrack=%s" % (r["unsolicited_received"], r["unsolicited_conntrack"]))
-        (m1, o1), (m2, o2) = r["stun"]
-        if mode == "udp-blocked":
-            verdict("coturn", "no answer", "no answer" if m1 is None and m2 is None else "answered %s %s" % (m1, m2))
-        else:
-            seen = "answered with OTHER-ADDRESS" if m1 and m2 and o1 and o2 else "answers %s %s other %s %s" % (m1, m2, o1, o2)
-            if m1 and m2 and exp["mapping"].startswith("endpoint-independent") and m1 != m2:
-                seen = "mapping differs between coturn's addresses: %s %s" % (m1, m2)
-            verdict("coturn", "answered with OTHER-ADDRESS", seen)
-        verdict("tcp", True, r["tcp"])
-        verdict("ipv6", exp["filter6"], r["filter6"])
-        if router == "a":
-            listener = subprocess.Popen(["ip", "netns", "exec", ns("a2"), PY, __file__, "hairpin-listen", v4a],
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def answered(prefix, router, count):
+    def action(ns, addr):
+        out = subprocess.run(["ip", "netns", "exec", ns(router + "1"), PY, __file__, "count", addr("pub4"), count],
+                             capture_output=True, text=True, timeout=120, check=True)
+        return int(out.stdout.strip())
+    return with_reflector(prefix, action)
+
+
+def check(prefix, router, mode, hairpin):
+    natlab("mode", prefix, router, mode, "hairpin", hairpin)
+    return with_reflector(prefix, lambda ns, addr: measure(ns, addr, router, mode, hairpin))
+
+
+def measure(ns, addr, router, mode, hairpin):
+    v4a, v4b, v6a = addr("pub4"), addr("pub4alt"), addr("pub6")
+    wan = addr("r%s4" % router)
+    failures = []
+    cfg = json.dumps({"v4a": v4a, "v4b": v4b, "v6a": v6a, "wan": wan, "router_ns": ns("r" + router)})
+    out = subprocess.run(["ip", "netns", "exec", ns(router + "1"), PY, __file__, "client", cfg],
+                         capture_output=True, text=True, timeout=60)
+    if out.returncode != 0:
+        raise SystemExit("client failed: " + out.stderr)
+    r = json.loads(out.stdout)
+    exp = expectations(mode)
+
+    def verdict(name, expected, seen):
+        ok = expected == seen
+        print("  %-12s %-4s expected %s; seen %s" % (name, "ok" if ok else "FAIL", expected, seen))
+        if not ok:
+            failures.append(name)
+
+    print("router %s, mode %s, hairpin %s:" % (router, mode, hairpin))
+    verdict("mapping", exp["mapping"], classify_mapping(r))
+    verdict("filtering", exp["filter"], r["filter"])
+    verdict("unsolicited", "dropped, no conntrack entry",
+            "dropped, no conntrack entry" if not r["unsolicited_received"] and not r["unsolicited_conntrack"]
+            else "received=%s conntrack=%s" % (r["unsolicited_received"], r["unsolicited_conntrack"]))
+    (m1, o1), (m2, o2) = r["stun"]
+    if mode == "udp-blocked":
+        verdict("coturn", "no answer", "no answer" if m1 is None and m2 is None else "answered %s %s" % (m1, m2))
+    else:
+        seen = "answered with OTHER-ADDRESS" if m1 and m2 and o1 and o2 else "answers %s %s other %s %s" % (m1, m2, o1, o2)
+        if m1 and m2 and exp["mapping"].startswith("endpoint-independent") and m1 != m2:
+            seen = "mapping differs between coturn's addresses: %s %s" % (m1, m2)
+        verdict("coturn", "answered with OTHER-ADDRESS", seen)
+    verdict("tcp", True, r["tcp"])
+    verdict("ipv6", exp["filter6"], r["filter6"])
+    if router == "a":
+        listener = subprocess.Popen(["ip", "netns", "exec", ns("a2"), PY, __file__, "hairpin-listen", v4a],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
             mapped = json.loads(listener.stdout.readline())
             if mapped:
                 subprocess.run(["ip", "netns", "exec", ns("a1"), PY, __file__, "hairpin-send", mapped[0],
                                 str(mapped[1])], check=True, timeout=10)
             got = json.loads(listener.stdout.readline())
             listener.wait(timeout=10)
-            expected = "a2 reached from " + wan if hairpin == "on" and mode != "udp-blocked" else "not reached"
-            seen = ("a2 reached from " + got[0][1][0]) if got else "not reached"
-            verdict("hairpin", expected, seen)
-    finally:
-        server.kill()
-        server.wait()
+        finally:
+            listener.kill()
+        expected = "a2 reached from " + wan if hairpin == "on" and mode != "udp-blocked" else "not reached"
+        seen = ("a2 reached from " + got[0][1][0]) if got else "not reached"
+        verdict("hairpin", expected, seen)
     return failures
 
 
@@ -316,6 +345,10 @@ def main(argv):
         serve(*argv[2:6])
     elif cmd == "client":
         client(argv[2])
+    elif cmd == "count":
+        count_answers(argv[2], argv[3])
+    elif cmd == "answered":
+        print("%d of %s answered" % (answered(argv[2], argv[3], argv[4]), argv[4]))
     elif cmd == "hairpin-listen":
         hairpin_listen(argv[2])
     elif cmd == "hairpin-send":

@@ -388,13 +388,15 @@ table inet natloss
 delete table inet natloss
 EOF
     else
+      rule="numgen random mod 100 < $2 drop"
+      [ "$2" != 100 ] || rule="drop"
       in_ns "$prefix" "r$1" nft -f - <<EOF
 table inet natloss
 delete table inet natloss
 table inet natloss {
   chain forward {
     type filter hook forward priority filter - 10; policy accept;
-    numgen random mod 100 < $2 drop
+    $rule
   }
 }
 EOF

@@ -111,6 +111,23 @@ class LabInfrastructureTest {
     }
 
     @Test
+    @Timeout(120)
+    void lossDropsEverythingAtOneHundredPercentAndNothingAtZero() throws Exception {
+        try (NatLab lab = NatLab.up()) {
+            lab.loss('a', 100);
+            assertEquals("0 of 10 answered", answered(lab, 'a', 10));
+            assertEquals("10 of 10 answered", answered(lab, 'b', 10), "router B keeps its own setting");
+            lab.loss('a', 0);
+            assertEquals("10 of 10 answered", answered(lab, 'a', 10));
+        }
+    }
+
+    private static String answered(NatLab lab, char router, int count) throws IOException, InterruptedException {
+        return NatLab.run(List.of("/usr/bin/python3", LabSettings.checker().toString(), "answered", lab.prefix,
+                String.valueOf(router), Integer.toString(count)), 120).trim();
+    }
+
+    @Test
     @Timeout(180)
     void aPeerBehindARouterReachesAPeerOnThePublicHostWithTheSrudpCommand(@TempDir Path work) throws Exception {
         try (NatLab lab = NatLab.up()) {
