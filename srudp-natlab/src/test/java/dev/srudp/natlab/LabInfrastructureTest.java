@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LabInfrastructureTest {
 
-    @BeforeAll
-    static void needsTheLab() {
+    @BeforeEach
+    void needsTheLab() {
         LabSettings.assumeLab(LabSettings.Tier.QUICK);
     }
 

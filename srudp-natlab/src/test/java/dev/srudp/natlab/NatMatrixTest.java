@@ -17,7 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,8 +46,8 @@ class NatMatrixTest {
         }
     }
 
-    @BeforeAll
-    static void needsTheFullLab() {
+    @BeforeEach
+    void needsTheFullLab() {
         LabSettings.assumeLab(LabSettings.Tier.FULL);
     }
 

@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +35,8 @@ class NatScenariosTest {
     /** Issue 5: median time to connect at most 3 round trips plus 50 ms with 25 ms one way (RTT 50 ms). */
     static final long TIME_TO_CONNECT_TARGET_MILLIS = 3 * 50 + 50;
 
-    @BeforeAll
-    static void needsTheFullLab() {
+    @BeforeEach
+    void needsTheFullLab() {
         LabSettings.assumeLab(LabSettings.Tier.FULL);
     }
 
