@@ -113,51 +113,53 @@ def receive_all(s, seconds):
             got.append(s.recvfrom(2048))
 
 
-def ask_map(s, dest, tries=3):
-    nonce = "%08x" % random.getrandbits(32)
+def request(s, dest, payload, answer, tries=3):
+    """Sends payload to dest up to tries times, 0.4 s apart; returns the first answer(data) that is not None."""
     for _ in range(tries):
-        s.sendto(("MAP " + nonce).encode(), dest)
+        s.sendto(payload, dest)
         end = time.monotonic() + 0.4
         while time.monotonic() < end:
             r, _, _ = select.select([s], [], [], max(0, end - time.monotonic()))
             if not r:
                 break
-            data, _ = s.recvfrom(2048)
-            w = data.decode().split()
-            if w[0] == "MAPPED" and w[-1] == nonce:
-                return [w[1], int(w[2])]
+            result = answer(s.recvfrom(2048)[0])
+            if result is not None:
+                return result
     return None
 
 
-def stun_binding(s, dest, tries=3):
+def ask_map(s, dest, tries=3):
+    nonce = "%08x" % random.getrandbits(32)
+
+    def answer(data):
+        w = data.decode("ascii", "replace").split()
+        return [w[1], int(w[2])] if len(w) == 4 and w[0] == "MAPPED" and w[3] == nonce else None
+    return request(s, dest, ("MAP " + nonce).encode(), answer, tries)
+
+
+def stun_binding(s, dest):
     """A Binding request (RFC 8489 section 6); returns (XOR-MAPPED-ADDRESS, has OTHER-ADDRESS)."""
     txid = os.urandom(12)
-    request = struct.pack("!HHI", 0x0001, 0, 0x2112A442) + txid
-    for _ in range(tries):
-        s.sendto(request, dest)
-        end = time.monotonic() + 0.4
-        while time.monotonic() < end:
-            r, _, _ = select.select([s], [], [], max(0, end - time.monotonic()))
-            if not r:
-                break
-            data, _ = s.recvfrom(2048)
-            if len(data) < 20 or data[8:20] != txid or struct.unpack("!H", data[:2])[0] != 0x0101:
-                continue
-            mapped, other = None, False
-            pos = 20
-            while pos + 4 <= len(data):
-                atype, alen = struct.unpack("!HH", data[pos:pos + 4])
-                value = data[pos + 4:pos + 4 + alen]
-                if atype == 0x0020 and len(value) >= 8 and value[1] == 0x01:
-                    # RFC 8489 section 14.2: X-Port is the port XORed with the top 16 bits of the magic cookie
-                    port = struct.unpack("!H", value[2:4])[0] ^ 0x2112
-                    ip = bytes(a ^ b for a, b in zip(value[4:8], struct.pack("!I", 0x2112A442)))
-                    mapped = [socket.inet_ntoa(ip), port]
-                elif atype == 0x802C:
-                    other = True
-                pos += 4 + alen + (-alen % 4)
-            return mapped, other
-    return None, False
+
+    def answer(data):
+        if len(data) < 20 or data[8:20] != txid or struct.unpack("!H", data[:2])[0] != 0x0101:
+            return None
+        mapped, other = None, False
+        pos = 20
+        while pos + 4 <= len(data):
+            atype, alen = struct.unpack("!HH", data[pos:pos + 4])
+            value = data[pos + 4:pos + 4 + alen]
+            if atype == 0x0020 and len(value) >= 8 and value[1] == 0x01:
+                # RFC 8489 section 14.2: "X-Port is computed by XOR'ing the mapped port with the most
+                # significant 16 bits of the magic cookie"; the IPv4 address with the whole cookie
+                port = struct.unpack("!H", value[2:4])[0] ^ 0x2112
+                ip = bytes(a ^ b for a, b in zip(value[4:8], struct.pack("!I", 0x2112A442)))
+                mapped = [socket.inet_ntoa(ip), port]
+            elif atype == 0x802C:
+                other = True
+            pos += 4 + alen + (-alen % 4)
+        return mapped, other
+    return request(s, dest, struct.pack("!HHI", 0x0001, 0, 0x2112A442) + txid, answer) or (None, False)
 
 
 def conntrack_entries(router_ns, src, sport):
