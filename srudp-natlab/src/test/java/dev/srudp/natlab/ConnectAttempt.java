@@ -13,10 +13,11 @@ import java.util.UUID;
  * exchanged through files and each side follows the other. Each side writes one line; the attempt
  * succeeds when each side's standard output shows the partner's line.
  *
- * <p>Time to connect runs from the moment the second side prints {@code srudp: punching} (both then
- * hold each other's records) to the later of the two lines delivered. Before hole punching
- * narrates, the anchor is the second side's {@code srudp: reaching the partner} line instead. A
- * failure must be reported within {@link #BOUND_MILLIS} of the same anchor.
+ * <p>Time to connect runs from the moment the second side starts connecting with both records known
+ * to the later of the two lines delivered. That moment is the latest of the second side's
+ * {@code srudp: reaching the partner} line (it already holds the first side's record) and the
+ * {@code srudp: punching} lines of either side (a side that is reached before it punches prints
+ * none). A failure must be reported within {@link #BOUND_MILLIS} of the same moment.
  */
 final class ConnectAttempt {
     /** The longest an attempt may take to fail, with its reason (issue 5). */
@@ -123,14 +124,16 @@ final class ConnectAttempt {
         return start(host, home, own, partner, stun);
     }
 
-    /** The second of the two punching lines if both sides print one, else the second side's reaching line. */
+    /** The latest of the second side's reaching line and the first punching line of each side. */
     private static long anchor(LabProcess a, LabProcess b, LabProcess.Line bReaching) {
-        LabProcess.Line pa = a.firstErr(l -> l.startsWith("srudp: punching"));
-        LabProcess.Line pb = b.firstErr(l -> l.startsWith("srudp: punching"));
-        if (pa != null && pb != null) {
-            return Math.max(pa.atNanos(), pb.atNanos());
+        long anchor = bReaching.atNanos();
+        for (LabProcess p : List.of(a, b)) {
+            LabProcess.Line punching = p.firstErr(l -> l.startsWith("srudp: punching"));
+            if (punching != null) {
+                anchor = Math.max(anchor, punching.atNanos());
+            }
         }
-        return bReaching.atNanos();
+        return anchor;
     }
 
     private static String path(LabProcess a, LabProcess b) {
