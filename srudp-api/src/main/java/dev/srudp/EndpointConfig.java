@@ -30,8 +30,10 @@ public final class EndpointConfig {
     private final CongestionControl congestionControl;
     private final int handshakeLoadThreshold;
     private final int maxHandshakesPerSource;
+    private final Duration emulatedDelay;
 
     private EndpointConfig(Builder b) {
+        this.emulatedDelay = b.emulatedDelay;
         this.handshakeLoadThreshold = b.handshakeLoadThreshold;
         this.pathMtuDiscovery = b.pathMtuDiscovery;
         this.congestionControl = b.congestionControl;
@@ -138,8 +140,14 @@ public final class EndpointConfig {
         return maxHandshakesPerSource;
     }
 
+    /** The one-way delay added to every outgoing datagram, for lab measurements; zero when off. */
+    public Duration emulatedDelay() {
+        return emulatedDelay;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
+        b.emulatedDelay = emulatedDelay;
         b.handshakeLoadThreshold = handshakeLoadThreshold;
         b.pathMtuDiscovery = pathMtuDiscovery;
         b.congestionControl = congestionControl;
@@ -183,8 +191,25 @@ public final class EndpointConfig {
         private Duration keyUpdateAfter = Duration.ofHours(1);
         private int handshakeLoadThreshold = 256;
         private int maxHandshakesPerSource = 32;
+        private Duration emulatedDelay = Duration.ZERO;
 
         private Builder() {
+        }
+
+        /**
+         * A testing aid: holds every outgoing datagram for this long before it is sent, to emulate
+         * a long path where the system cannot (for example a lab without {@code netem}). Received
+         * datagrams are not delayed, so two peers that both set {@code d} see a round trip longer by
+         * {@code 2d}. Default zero (off); at most 10 s. While on, at most 8 MiB of datagrams are
+         * held; beyond that they are dropped, as a full router queue drops them.
+         */
+        public Builder emulatedDelay(Duration oneWay) {
+            Objects.requireNonNull(oneWay, "emulatedDelay");
+            if (oneWay.isNegative() || oneWay.compareTo(Duration.ofSeconds(10)) > 0) {
+                throw new IllegalArgumentException("emulatedDelay must be between 0 and 10 s, got " + oneWay);
+            }
+            this.emulatedDelay = oneWay;
+            return this;
         }
 
         /**

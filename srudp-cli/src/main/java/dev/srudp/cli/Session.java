@@ -64,6 +64,10 @@ final class Session {
                     + "(see docs/discovery-autonomi.md). Repeatable.")
     java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--emulate-delay", paramLabel = "DURATION", hidden = true,
+            description = "Testing aid: hold every outgoing datagram this long, e.g. 25ms (see docs/nat-lab.md).")
+    String emulateDelay;
+
     private IdentityStore store;
     private LocalIdentity local;
 
@@ -100,8 +104,16 @@ final class Session {
     /** Opens the endpoint on this identity's port. */
     Endpoint open() throws ExitCodes.Failure {
         InetSocketAddress address = bindAddress();
-        EndpointConfig config = EndpointConfig.builder().bind(address).acceptPolicy(AcceptPolicy.ANYONE)
-                .eventListener(verbose ? new Narrator(System.err) : EventListener.NONE).build();
+        EndpointConfig.Builder builder = EndpointConfig.builder().bind(address).acceptPolicy(AcceptPolicy.ANYONE)
+                .eventListener(verbose ? new Narrator(System.err) : EventListener.NONE);
+        if (emulateDelay != null) {
+            Duration delay = Durations.parse(emulateDelay, "--emulate-delay");
+            if (delay.compareTo(Duration.ofSeconds(10)) > 0) {
+                throw new ExitCodes.Failure(ExitCodes.USAGE, "--emulate-delay " + emulateDelay + " is longer than 10s");
+            }
+            builder.emulatedDelay(delay);
+        }
+        EndpointConfig config = builder.build();
         try {
             return Srudp.open(store(), identity(), config);
         } catch (BindException e) {

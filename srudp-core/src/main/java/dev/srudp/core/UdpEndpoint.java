@@ -11,6 +11,8 @@ import dev.srudp.core.connection.EndpointContext;
 import dev.srudp.core.connection.EndpointCore;
 import dev.srudp.core.crypto.DhKeyPair;
 import dev.srudp.core.crypto.Identity;
+import dev.srudp.core.net.DelayingEngine;
+import dev.srudp.core.net.Engine;
 import dev.srudp.core.net.UdpLoop;
 import dev.srudp.PartnerLink;
 import dev.srudp.core.discovery.PartnerFollower;
@@ -64,7 +66,9 @@ final class UdpEndpoint implements Endpoint {
         this.core = new EndpointCore(ctx, loop.localAddresses());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("srudp-directory-" + n));
         core.setAcceptInterceptor(this::claimForFollower);
-        loop.start(core, "srudp-loop-" + n, core::failAll);
+        Engine engine = config.emulatedDelay().isZero() ? core
+                : new DelayingEngine(core, config.emulatedDelay().toNanos());
+        loop.start(engine, "srudp-loop-" + n, core::failAll);
     }
 
     private static long epochNanos() {
@@ -171,8 +175,21 @@ final class UdpEndpoint implements Endpoint {
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             // the loop is gone or stuck: close the sockets regardless
         }
+        awaitHeldDatagrams();
         loop.close();
         callbacks.shutdown();
+    }
+
+    /** With an emulated delay, the close frames are still held: they leave within one delay. */
+    private void awaitHeldDatagrams() {
+        long millis = config.emulatedDelay().toMillis();
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis + 1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     static <T> T await(CompletableFuture<T> future) throws IOException, InterruptedException {
