@@ -5,7 +5,9 @@ import dev.srudp.EndpointConfig;
 import dev.srudp.core.Srudp;
 import dev.srudp.core.discovery.LocalRecords;
 import dev.srudp.core.record.Candidate;
+import dev.srudp.core.record.NatHints;
 import dev.srudp.core.stun.BindingResult;
+import dev.srudp.core.stun.NatBehaviourDiscovery;
 import dev.srudp.core.stun.StunPort;
 import java.io.PrintStream;
 import java.net.BindException;
@@ -98,8 +100,71 @@ final class DoctorCommand implements Callable<Integer> {
             }
             Report report = Report.of(results, hosts, socket.getPort());
             report.print(out);
+            if (report.udpWorks) {
+                behaviour(stunPort, targets, hosts, out);
+            }
             return report.udpWorks ? ExitCodes.OK : ExitCodes.CONNECT;
         }
+    }
+
+    /** RFC 5780 NAT behaviour discovery over the IPv4 servers, and what it means. */
+    private static void behaviour(StunPort stunPort, List<Target> targets, List<Candidate> hosts, PrintStream out)
+            throws Exception {
+        List<InetSocketAddress> v4 = new ArrayList<>();
+        for (Target t : targets) {
+            if (t.address().getAddress() instanceof Inet4Address) {
+                v4.add(t.address());
+            }
+        }
+        if (v4.isEmpty()) {
+            return;
+        }
+        Set<InetAddress> own = new LinkedHashSet<>();
+        for (Candidate c : hosts) {
+            own.add(c.address().getAddress());
+        }
+        NatBehaviourDiscovery.Report r = NatBehaviourDiscovery.discover(stunPort, v4, own).get(60, TimeUnit.SECONDS);
+        out.println("NAT behaviour (RFC 5780 tests):");
+        for (String f : r.findings()) {
+            out.println("  " + f);
+        }
+        NatHints h = r.hints();
+        out.println("  published in this peer's record as: mapping " + h.mapping() + ", filtering " + h.filtering()
+                + ", port allocation " + h.portAllocation() + (h.portStep() != 0 ? " (step " + h.portStep() + ")" : ""));
+        String advice = r.behindNat() ? advice(h) : h.filtering() == NatHints.Filtering.ENDPOINT_INDEPENDENT
+                ? "No NAT and no filtering firewall: any partner that can send UDP reaches this machine directly."
+                : "No NAT, but a firewall that lets in only answers: partners get through it by hole punching.";
+        if (advice != null) {
+            out.println("  " + advice);
+        }
+    }
+
+    /** What the classification means for reaching partners, or null if it adds nothing. */
+    static String advice(NatHints h) {
+        if (h.mapping() == NatHints.Mapping.ENDPOINT_INDEPENDENT) {
+            return switch (h.filtering()) {
+                case ENDPOINT_INDEPENDENT -> "A full-cone NAT: any partner that can send UDP reaches this machine directly.";
+                case ADDRESS_DEPENDENT -> "An address-restricted cone NAT: every partner that can send UDP, symmetric "
+                        + "NATs included, can be reached directly by hole punching.";
+                case ADDRESS_AND_PORT_DEPENDENT -> "A port-restricted cone NAT: partners with cone NATs are reached "
+                        + "directly; partners behind symmetric NATs need port prediction (sequential ports) or the "
+                        + "birthday technique (random ports), or a gate or relay.";
+                default -> null;
+            };
+        }
+        if (h.mapping() == NatHints.Mapping.UNKNOWN) {
+            return null;
+        }
+        return switch (h.portAllocation()) {
+            case SEQUENTIAL -> "A symmetric NAT with sequential ports: partners predict the next ports (step "
+                    + h.portStep() + "), so partners with cone NATs and with sequential symmetric NATs are reached "
+                    + "directly.";
+            case RANDOM -> "A symmetric NAT with random ports: partners with full-cone or address-restricted NATs are "
+                    + "reached directly, port-restricted ones only by the birthday technique (many probes); a partner "
+                    + "that is symmetric with random ports too needs a gate or relay.";
+            default -> "A symmetric NAT: partners with full-cone or address-restricted NATs are reached directly; "
+                    + "others need port prediction, the birthday technique, or a gate or relay.";
+        };
     }
 
     private static Endpoint open(EndpointConfig config) throws ExitCodes.Failure {

@@ -30,6 +30,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import dev.srudp.core.record.NatHints;
+import dev.srudp.core.stun.NatBehaviourDiscovery;
+import dev.srudp.core.stun.StunPort;
 import picocli.CommandLine.Option;
 
 /** Options every networked command shares, and what they set up: identity, endpoint, partner. */
@@ -78,7 +80,7 @@ final class Session {
     private IdentityStore store;
     private LocalIdentity local;
     private List<StunServers.Server> stunServers;
-    private NatHints natHints = NatHints.UNKNOWN;
+    private volatile NatHints natHints = NatHints.UNKNOWN;
 
     IdentityStore store() {
         if (store == null) {
@@ -124,26 +126,39 @@ final class Session {
      * answers are in, and again whenever the addresses change.
      */
     Endpoint open() throws ExitCodes.Failure {
-        Endpoint endpoint = open(bindAddress(), StunServers.addresses(stunServers()));
-        if (publish != null) {
-            try {
-                awaitFirstGathering(endpoint);
-                writePublished(invitation(endpoint));
-                endpoint.addAddressListener(() -> republish(endpoint));
-            } catch (ExitCodes.Failure | RuntimeException e) {
-                endpoint.close();
-                throw e;
-            }
+        List<InetSocketAddress> servers = StunServers.addresses(stunServers());
+        Endpoint endpoint = open(bindAddress(), servers);
+        try {
+            describeAndPublish(endpoint, servers);
+        } catch (ExitCodes.Failure | RuntimeException e) {
+            endpoint.close();
+            throw e;
         }
         return endpoint;
+    }
+
+    /**
+     * Starts NAT behaviour discovery against {@code servers} and, with {@code --publish}, writes
+     * the invitation once the first STUN answers are in and again whenever the reflexive
+     * addresses or the NAT hints change.
+     */
+    void describeAndPublish(Endpoint endpoint, List<InetSocketAddress> servers) throws ExitCodes.Failure {
+        if (!servers.isEmpty()) {
+            discoverNat(endpoint, servers);
+        }
+        if (publish != null) {
+            awaitFirstGathering(endpoint);
+            writePublished(invitation(endpoint));
+            endpoint.addAddressListener(() -> republish(endpoint));
+        }
     }
 
     private void republish(Endpoint endpoint) {
         try {
             writePublished(invitation(endpoint));
             if (verbose) {
-                System.err.println("srudp: this peer's addresses changed (" + endpoint.reflexiveAddresses()
-                        + "); rewrote " + publish);
+                System.err.println("srudp: this peer's record changed (reflexive addresses "
+                        + endpoint.reflexiveAddresses() + ", " + natHints + "); rewrote " + publish);
             }
         } catch (ExitCodes.Failure e) {
             System.err.println("srudp: " + e.getMessage());
@@ -161,9 +176,31 @@ final class Session {
         }
     }
 
-    /** What is known about this peer's NAT, published in its record. */
-    void natHints(NatHints hints) {
-        this.natHints = hints;
+    /**
+     * Classifies this peer's NAT (RFC 5780) in the background; the result goes into the record,
+     * which is republished when it is known.
+     */
+    private void discoverNat(Endpoint endpoint, List<InetSocketAddress> servers) throws ExitCodes.Failure {
+        if (!(endpoint instanceof StunPort port)) {
+            return;
+        }
+        java.util.Set<java.net.InetAddress> own = new java.util.HashSet<>();
+        try {
+            for (dev.srudp.core.record.Candidate c : LocalRecords.hostCandidates(endpoint.localAddresses(), true)) {
+                own.add(c.address().getAddress());
+            }
+        } catch (IOException e) {
+            return;
+        }
+        NatBehaviourDiscovery.discover(port, servers, own).thenAccept(report -> {
+            natHints = report.hints();
+            if (verbose) {
+                System.err.println("srudp: NAT behaviour: " + String.join("; ", report.findings()));
+            }
+            if (publish != null && !report.hints().equals(NatHints.UNKNOWN)) {
+                republish(endpoint);
+            }
+        });
     }
 
     Endpoint open(InetSocketAddress address, List<InetSocketAddress> servers) throws ExitCodes.Failure {

@@ -77,6 +77,89 @@ class DoctorCommandTest {
         }
     }
 
+    /**
+     * An srudp endpoint on 127.0.0.1 and 127.0.0.2, two ports each: an RFC 5780 server. Ports
+     * are tried until both are free on both addresses.
+     */
+    private static Endpoint behaviourServer() throws Exception {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; ; attempt++) {
+            int p1 = 20_000 + random.nextInt(30_000);
+            int p2 = p1 + 1;
+            InetAddress a1 = InetAddress.getByName("127.0.0.1");
+            InetAddress a2 = InetAddress.getByName("127.0.0.2");
+            try {
+                return Srudp.open(EndpointConfig.builder().answerStun(true).bind(new InetSocketAddress(a1, p1),
+                        new InetSocketAddress(a1, p2), new InetSocketAddress(a2, p1), new InetSocketAddress(a2, p2))
+                        .build());
+            } catch (java.io.IOException e) {
+                if (attempt > 20) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void doctorClassifiesTheNatWithAnSrudpEndpointActingAsRfc5780Server() throws Exception {
+        try (Endpoint server = behaviourServer()) {
+            Run run = doctor("--stun", "127.0.0.1:" + server.localAddresses().get(0).getPort(), "--bind", "127.0.0.1");
+            assertEquals(ExitCodes.OK, run.exitCode(), run.out());
+            assertTrue(run.out().contains("NAT behaviour (RFC 5780 tests):"), run.out());
+            assertTrue(run.out().contains("mapping: no NAT"), run.out());
+            assertTrue(run.out().contains("filtering: endpoint-independent"), run.out());
+            assertTrue(run.out().contains("published in this peer's record as: mapping ENDPOINT_INDEPENDENT, "
+                    + "filtering ENDPOINT_INDEPENDENT, port allocation PRESERVING"), run.out());
+            assertTrue(run.out().contains("No NAT and no filtering firewall"), run.out());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void thePublishedInvitationGainsNatHintsAndIsRewrittenWhenTheReflexiveAddressGoes() throws Exception {
+        Path file = dir.resolve("me.srudp");
+        Endpoint reflector = reflector();
+        InetSocketAddress server = reflector.localAddresses().get(0);
+        Session session = new Session();
+        new CommandLine(new Object() {
+            @picocli.CommandLine.Mixin
+            Session s = session;
+        }).parseArgs("--home", dir.resolve("home").toString(), "--publish", file.toString());
+        try (Endpoint endpoint = Srudp.open(EndpointConfig.builder().bind(new InetSocketAddress(0))
+                .stunServers(List.of(server)).stunRefreshInterval(java.time.Duration.ofSeconds(1)).build())) {
+            session.describeAndPublish(endpoint, List.of(server));
+            EndpointRecord first = awaitRecord(file, r -> r.candidates().stream().anyMatch(
+                    c -> c.kind() == CandidateKind.REFLEXIVE && c.address().getAddress().isLoopbackAddress())
+                    && r.natHints().mapping() != dev.srudp.core.record.NatHints.Mapping.UNKNOWN);
+            // the one reflector saw this machine's own (loopback) address: no NAT
+            assertEquals(dev.srudp.core.record.NatHints.Mapping.ENDPOINT_INDEPENDENT, first.natHints().mapping());
+            reflector.close();
+            EndpointRecord after = awaitRecord(file, r -> r.candidates().stream()
+                    .noneMatch(c -> c.kind() == CandidateKind.REFLEXIVE));
+            assertTrue(after.sequence() > first.sequence());
+        } finally {
+            reflector.close();
+        }
+    }
+
+    private static EndpointRecord awaitRecord(Path file, java.util.function.Predicate<EndpointRecord> wanted)
+            throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        EndpointRecord last = null;
+        while (System.nanoTime() < deadline) {
+            if (java.nio.file.Files.exists(file)) {
+                last = new RecordVerifier(Clock.systemUTC(), SequenceStore.inMemory())
+                        .check(RendezvousCodec.decode(java.nio.file.Files.readString(file).trim())).orElseThrow();
+                if (wanted.test(last)) {
+                    return last;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the published record never became as expected; last: " + last);
+    }
+
     @Test
     @Timeout(30)
     void doctorExitsFiveWhenNoServerAnswers() throws Exception {

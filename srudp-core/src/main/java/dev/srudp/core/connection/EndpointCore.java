@@ -107,7 +107,7 @@ public final class EndpointCore implements Engine, dev.srudp.core.stun.StunPort 
         ctx.random.nextBytes(secret);
         this.cookies = new CookieJar(secret);
         this.stun = new StunAgent(ctx.config.stunServers(), this.localAddresses, ctx.config.stunRefreshInterval(),
-                ctx.random, ctx.config.answerStun() ? new StunResponder(StunResponder.Alternates.NONE) : null,
+                ctx.random, ctx.config.answerStun() ? StunResponder.forSockets(this.localAddresses) : null,
                 (local, remote, bytes) -> outgoing.add(new Outgoing(local, remote, bytes)), this::reflexiveChanged);
     }
 

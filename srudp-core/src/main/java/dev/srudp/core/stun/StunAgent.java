@@ -32,7 +32,8 @@ public final class StunAgent {
     private List<InetSocketAddress> reflexive = List.of();
     private List<BindingResult> lastGathering = List.of();
     private List<Consumer<List<BindingResult>>> waiting = new ArrayList<>();
-    private List<BindingResult> roundResults;
+    /** The running round's results, by the position of their (socket, server) pair; null when none runs. */
+    private BindingResult[] roundResults;
     private int roundPending;
     private long nextRoundNanos = Long.MAX_VALUE;
     private boolean closed;
@@ -123,7 +124,7 @@ public final class StunAgent {
 
     /**
      * Starts a gathering round now unless one is running; {@code done} gets the round's results
-     * (one per server and local socket that can reach it).
+     * (one per server and local socket that can reach it, in the order of the servers).
      */
     public void gather(long nowNanos, Consumer<List<BindingResult>> done) {
         lastNanos = nowNanos;
@@ -131,7 +132,6 @@ public final class StunAgent {
         if (roundResults != null) {
             return;
         }
-        roundResults = new ArrayList<>();
         List<InetSocketAddress[]> pairs = new ArrayList<>();
         for (InetSocketAddress server : servers) {
             for (InetSocketAddress local : localSockets) {
@@ -140,15 +140,17 @@ public final class StunAgent {
                 }
             }
         }
-        roundPending = pairs.size();
-        if (pairs.isEmpty() || closed) {
+        roundResults = new BindingResult[closed ? 0 : pairs.size()];
+        roundPending = roundResults.length;
+        if (roundPending == 0) {
             finishRound(nowNanos);
             return;
         }
         nextRoundNanos = Long.MAX_VALUE;
-        for (InetSocketAddress[] p : pairs) {
-            client.binding(nowNanos, p[0], p[1], 0, r -> {
-                roundResults.add(r);
+        for (int i = 0; i < pairs.size(); i++) {
+            int slot = i;
+            client.binding(nowNanos, pairs.get(i)[0], pairs.get(i)[1], 0, r -> {
+                roundResults[slot] = r;
                 if (--roundPending == 0) {
                     finishRound(lastNanos);
                 }
@@ -157,7 +159,7 @@ public final class StunAgent {
     }
 
     private void finishRound(long nowNanos) {
-        List<BindingResult> results = List.copyOf(roundResults);
+        List<BindingResult> results = List.of(roundResults);
         roundResults = null;
         lastGathering = results;
         LinkedHashSet<InetSocketAddress> found = new LinkedHashSet<>();

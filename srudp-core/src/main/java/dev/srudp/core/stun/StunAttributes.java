@@ -50,6 +50,22 @@ public final class StunAttributes {
     static final Set<Integer> UNDERSTOOD = Set.of(MAPPED_ADDRESS, USERNAME, MESSAGE_INTEGRITY, ERROR_CODE,
             UNKNOWN_ATTRIBUTES, REALM, NONCE, MESSAGE_INTEGRITY_SHA256, XOR_MAPPED_ADDRESS);
 
+    /**
+     * What a client also accepts in a success response without failing the transaction: the
+     * RFC 3489 attributes that older servers and coturn's compatibility mode send
+     * (RESPONSE-ADDRESS 0x0002, SOURCE-ADDRESS 0x0004, CHANGED-ADDRESS 0x0005, REFLECTED-FROM
+     * 0x000B), and RFC 5780's PADDING (0x0026) and RESPONSE-PORT (0x0027). The client reads none
+     * of them; a responder does not count them as understood, since it would have to act on them.
+     */
+    static final Set<Integer> TOLERATED_IN_RESPONSES = union(UNDERSTOOD, Set.of(0x0002, 0x0004, 0x0005, 0x000B,
+            0x0026, 0x0027));
+
+    private static Set<Integer> union(Set<Integer> a, Set<Integer> b) {
+        java.util.Set<Integer> u = new java.util.HashSet<>(a);
+        u.addAll(b);
+        return Set.copyOf(u);
+    }
+
     /** RFC 8489, section 14.9: a reason phrase is "less than 128 characters (which can be as long as 509 bytes)". */
     static final int MAX_TEXT_CHARACTERS = 127;
 

@@ -154,7 +154,7 @@ public final class StunClient {
             // RFC 8489, section 6.3.3: "If the success response contains unknown
             // comprehension-required attributes, the response is discarded and the transaction is
             // considered to have failed."
-            List<Integer> unknown = StunAttributes.notUnderstood(m, StunAttributes.UNDERSTOOD);
+            List<Integer> unknown = StunAttributes.notUnderstood(m, StunAttributes.TOLERATED_IN_RESPONSES);
             if (!unknown.isEmpty()) {
                 return BindingResult.failed(t.local, t.server, t.changeFlags, 0,
                         "the STUN response carries unknown comprehension-required " + StunAttributes.name(unknown.get(0)));

@@ -69,6 +69,14 @@ public final class StunResponder {
         this.alternates = alternates;
     }
 
+    /**
+     * A responder for an endpoint bound to {@code sockets}: an RFC 5780 server if they include two
+     * IP addresses with two ports each, else a plain Binding responder.
+     */
+    public static StunResponder forSockets(java.util.List<InetSocketAddress> sockets) {
+        return new StunResponder(SocketAlternates.of(sockets));
+    }
+
     /** Whether CHANGE-REQUEST can be honoured (the endpoint has the sockets RFC 5780 needs). */
     boolean actsAsBehaviourServer(InetSocketAddress local) {
         return alternates.answerFrom(local, StunAttributes.CHANGE_IP | StunAttributes.CHANGE_PORT) != null;
