@@ -144,6 +144,10 @@ final class Session {
      */
     void describeAndPublish(Endpoint endpoint, List<InetSocketAddress> servers) throws ExitCodes.Failure {
         if (!servers.isEmpty()) {
+            if (verbose) {
+                endpoint.addAddressListener(() -> System.err.println("srudp: public addresses (STUN): "
+                        + endpoint.reflexiveAddresses()));
+            }
             discoverNat(endpoint, servers);
         }
         if (publish != null) {

@@ -224,6 +224,41 @@ class StunSimulationTest {
         assertEquals(1, quiet.dropped());
     }
 
+    @Test
+    void hostileStunDatagramsAreDroppedAndCountedWithoutAnAnswer() {
+        SimNetwork network = new SimNetwork(10, LinkConditions.PERFECT);
+        SimEndpoint server = server(network, SERVER);
+        AtomicInteger answers = new AtomicInteger();
+        network.addTap((now, d, injector) -> {
+            if (d.from().equals(SERVER)) {
+                answers.incrementAndGet();
+            }
+            return true;
+        });
+        java.util.Random random = new java.util.Random(10);
+        byte[] valid = StunMessage.bindingRequest(new byte[12], List.of()).encode();
+        for (int i = 0; i < 1000; i++) {
+            byte[] junk = i % 2 == 0 ? new byte[random.nextInt(120)] : valid.clone();
+            random.nextBytes(junk);
+            if (junk.length > 0) {
+                junk[0] = (byte) random.nextInt(4);
+            }
+            if (i % 2 == 1) {
+                // a valid request with a byte of its transaction ID or FINGERPRINT value changed:
+                // the FINGERPRINT no longer matches (a changed attribute header would make another
+                // valid message, one without FINGERPRINT)
+                junk = valid.clone();
+                int at = random.nextInt(16);
+                junk[at < 12 ? 8 + at : 24 + at - 12] ^= (byte) (1 + random.nextInt(255));
+            }
+            network.inject(new Datagram(address("10.0.0." + (i % 200 + 2), 5000), SERVER, junk),
+                    network.nowNanos() + i * 1_000_000L);
+        }
+        network.runFor(Duration.ofSeconds(2));
+        assertEquals(0, answers.get());
+        assertEquals(1000, server.dropped());
+    }
+
     private static StunMessage decode(byte[] bytes) {
         try {
             return StunMessage.decode(ByteBuffer.wrap(bytes));
