@@ -155,7 +155,15 @@ public final class NatBehaviourDiscovery {
             findings.add("filtering: not tested (the server names no OTHER-ADDRESS, so it cannot answer from elsewhere)");
             return CompletableFuture.completedFuture(NatHints.Filtering.UNKNOWN);
         }
-        return binding(primary.server(), StunAttributes.CHANGE_IP | StunAttributes.CHANGE_PORT).thenCompose(both -> {
+        InetSocketAddress server = primary.server();
+        return binding(server, StunAttributes.CHANGE_IP | StunAttributes.CHANGE_PORT).thenCompose(both -> {
+            if (both.succeeded() && !changed(server, both.source(), true, true)) {
+                // a server that names OTHER-ADDRESS but ignores CHANGE-REQUEST answers from where it
+                // was asked, which says nothing about the filtering
+                findings.add("filtering: not tested (the server answered a request to change address and port from "
+                        + both.source() + ": it ignores CHANGE-REQUEST)");
+                return CompletableFuture.completedFuture(NatHints.Filtering.UNKNOWN);
+            }
             if (both.succeeded()) {
                 findings.add("filtering: endpoint-independent (an answer from the server's other address and port "
                         + "came in)");
@@ -165,7 +173,12 @@ public final class NatBehaviourDiscovery {
                 findings.add("filtering: not tested (the server refused CHANGE-REQUEST: " + both.failure() + ")");
                 return CompletableFuture.completedFuture(NatHints.Filtering.UNKNOWN);
             }
-            return binding(primary.server(), StunAttributes.CHANGE_PORT).thenApply(portOnly -> {
+            return binding(server, StunAttributes.CHANGE_PORT).thenApply(portOnly -> {
+                if (portOnly.succeeded() && !changed(server, portOnly.source(), false, true)) {
+                    findings.add("filtering: not tested (the server answered a request to change port from "
+                            + portOnly.source() + ")");
+                    return NatHints.Filtering.UNKNOWN;
+                }
                 if (portOnly.succeeded()) {
                     findings.add("filtering: address-dependent (an answer from the other port came in, one from the "
                             + "other address did not)");
@@ -180,6 +193,14 @@ public final class NatBehaviourDiscovery {
                 return NatHints.Filtering.ADDRESS_AND_PORT_DEPENDENT;
             });
         });
+    }
+
+    /** Whether an answer from {@code source} came from where a change request asked: another address and/or port. */
+    private static boolean changed(InetSocketAddress server, InetSocketAddress source, boolean ip, boolean port) {
+        boolean ipChanged = !StunAttributes.unmapped(server.getAddress()).equals(StunAttributes.unmapped(
+                source.getAddress()));
+        boolean portChanged = server.getPort() != source.getPort();
+        return ipChanged == ip && portChanged == port;
     }
 
     private Report report(BindingResult primary, List<BindingResult> samples, NatHints.Filtering filtering) {
