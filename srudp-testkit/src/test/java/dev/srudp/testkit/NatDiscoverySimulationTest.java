@@ -15,7 +15,11 @@ import dev.srudp.core.record.NatHints.Filtering;
 import dev.srudp.core.record.NatHints.Mapping;
 import dev.srudp.core.record.NatHints.PortAllocation;
 import dev.srudp.core.stun.NatBehaviourDiscovery;
+import dev.srudp.core.stun.StunAttributes;
+import dev.srudp.core.stun.StunFormatException;
+import dev.srudp.core.stun.StunMessage;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -153,62 +157,29 @@ class NatDiscoverySimulationTest {
         assertEquals(Filtering.UNKNOWN, r.hints().filtering());
     }
 
-    /**
-     * A server that names an OTHER-ADDRESS but answers every request, CHANGE-REQUEST or not, from
-     * where it was asked (a server configured without its second address may do that).
-     */
-    private static final class IgnoresChangeRequest implements dev.srudp.core.net.Engine {
-        private final java.util.ArrayDeque<Datagram> out = new java.util.ArrayDeque<>();
-
-        @Override
-        public void onDatagram(long nowNanos, InetSocketAddress local, InetSocketAddress from,
-                java.nio.ByteBuffer datagram) {
-            try {
-                dev.srudp.core.stun.StunMessage request = dev.srudp.core.stun.StunMessage.decode(datagram);
-                byte[] id = request.transactionId();
-                byte[] answer = new dev.srudp.core.stun.StunMessage(1,
-                        dev.srudp.core.stun.StunMessage.MessageClass.SUCCESS_RESPONSE, id, List.of(
-                                dev.srudp.core.stun.StunAttributes.xorAddress(
-                                        dev.srudp.core.stun.StunAttributes.XOR_MAPPED_ADDRESS, from, id),
-                                dev.srudp.core.stun.StunAttributes.address(
-                                        dev.srudp.core.stun.StunAttributes.OTHER_ADDRESS, SERVER_SOCKETS.get(3))),
-                        true).encode();
-                out.add(new Datagram(local, from, answer));
-            } catch (dev.srudp.core.stun.StunFormatException e) {
-                throw new AssertionError(e);
-            }
-        }
-
-        @Override
-        public Transmit pollTransmit(long nowNanos, java.nio.ByteBuffer buffer) {
-            Datagram d = out.poll();
-            if (d == null) {
-                return null;
-            }
-            buffer.put(d.payload());
-            return new Transmit(d.from(), d.to());
-        }
-
-        @Override
-        public long nextTimeoutNanos() {
-            return NO_TIMEOUT;
-        }
-
-        @Override
-        public void onTimeout(long nowNanos) {
-        }
-
-        @Override
-        public void setWakeup(Runnable wakeup) {
-        }
-    }
-
     @Test
     void aServerThatIgnoresChangeRequestLeavesTheFilteringUnknown() {
         SimNetwork network = new SimNetwork(6, LinkConditions.PERFECT);
         network.addMiddlebox(new TestNat("203.0.113.9", List.of("10.0.0.2"), TestNat.Mapping.ENDPOINT_INDEPENDENT,
                 TestNat.Filtering.ADDRESS_AND_PORT_DEPENDENT, TestNat.Allocation.PRESERVING, 1, 5));
-        network.attach(new IgnoresChangeRequest(), SERVER_SOCKETS.toArray(new InetSocketAddress[0]));
+        // a server that names an OTHER-ADDRESS but answers every request, CHANGE-REQUEST or not,
+        // from where it was asked (as one configured without its second address may)
+        network.addTap((now, d, injector) -> {
+            if (!SERVER_SOCKETS.contains(d.to())) {
+                return true;
+            }
+            try {
+                byte[] id = StunMessage.decode(ByteBuffer.wrap(d.payload())).transactionId();
+                injector.inject(new Datagram(d.to(), d.from(), new StunMessage(StunMessage.METHOD_BINDING,
+                        StunMessage.MessageClass.SUCCESS_RESPONSE, id, List.of(
+                                StunAttributes.xorAddress(StunAttributes.XOR_MAPPED_ADDRESS, d.from(), id),
+                                StunAttributes.address(StunAttributes.OTHER_ADDRESS, SERVER_SOCKETS.get(3))), true)
+                        .encode()), now);
+            } catch (StunFormatException e) {
+                throw new AssertionError(e);
+            }
+            return false;
+        });
         SimEndpoint client = SimEndpoint.create(network, CLIENT, EndpointConfig.defaults(), 6);
         CompletableFuture<NatBehaviourDiscovery.Report> report = NatBehaviourDiscovery.discover(client.core(),
                 List.of(PRIMARY), Set.of(CLIENT.getAddress()));
