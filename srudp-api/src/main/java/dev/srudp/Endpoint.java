@@ -25,6 +25,32 @@ public interface Endpoint extends AutoCloseable {
     List<InetSocketAddress> localAddresses();
 
     /**
+     * This endpoint's server-reflexive addresses: where the NATs in front of it map its sockets,
+     * as the configured STUN servers ({@link EndpointConfig.Builder#stunServers}) last saw them.
+     * Empty when no server is configured or none answered.
+     */
+    default List<InetSocketAddress> reflexiveAddresses() {
+        return List.of();
+    }
+
+    /**
+     * Asks the configured STUN servers now (or joins the round that is running, such as the
+     * first one after opening) and completes with the reflexive addresses found; a server that
+     * does not answer is given up after a few seconds. Completes with an empty list when no
+     * server is configured.
+     */
+    default CompletableFuture<List<InetSocketAddress>> refreshReflexiveAddresses() {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
+    /**
+     * Runs {@code listener} (never on the protocol loop) whenever the reflexive addresses change,
+     * so that a published record can be issued anew.
+     */
+    default void addAddressListener(Runnable listener) {
+    }
+
+    /**
      * Opens a connection to a peer, blocking until the handshake completes.
      *
      * @throws AuthenticationException if the peer is not who was expected

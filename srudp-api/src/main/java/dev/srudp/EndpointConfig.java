@@ -30,10 +30,17 @@ public final class EndpointConfig {
     private final CongestionControl congestionControl;
     private final int handshakeLoadThreshold;
     private final int maxHandshakesPerSource;
+    private final List<InetSocketAddress> stunServers;
+    private final boolean answerStun;
+    private final Duration stunRefreshInterval;
+
     private final Duration emulatedDelay;
 
     private EndpointConfig(Builder b) {
         this.emulatedDelay = b.emulatedDelay;
+        this.stunServers = List.copyOf(b.stunServers);
+        this.answerStun = b.answerStun;
+        this.stunRefreshInterval = b.stunRefreshInterval;
         this.handshakeLoadThreshold = b.handshakeLoadThreshold;
         this.pathMtuDiscovery = b.pathMtuDiscovery;
         this.congestionControl = b.congestionControl;
@@ -140,6 +147,18 @@ public final class EndpointConfig {
         return maxHandshakesPerSource;
     }
 
+    public List<InetSocketAddress> stunServers() {
+        return stunServers;
+    }
+
+    public boolean answerStun() {
+        return answerStun;
+    }
+
+    public Duration stunRefreshInterval() {
+        return stunRefreshInterval;
+    }
+
     /** The one-way delay added to every outgoing datagram, for lab measurements; zero when off. */
     public Duration emulatedDelay() {
         return emulatedDelay;
@@ -147,6 +166,9 @@ public final class EndpointConfig {
 
     public Builder toBuilder() {
         Builder b = new Builder();
+        b.stunServers = stunServers;
+        b.answerStun = answerStun;
+        b.stunRefreshInterval = stunRefreshInterval;
         b.emulatedDelay = emulatedDelay;
         b.handshakeLoadThreshold = handshakeLoadThreshold;
         b.pathMtuDiscovery = pathMtuDiscovery;
@@ -191,9 +213,57 @@ public final class EndpointConfig {
         private Duration keyUpdateAfter = Duration.ofHours(1);
         private int handshakeLoadThreshold = 256;
         private int maxHandshakesPerSource = 32;
+        private List<InetSocketAddress> stunServers = List.of();
+        private boolean answerStun;
+        private Duration stunRefreshInterval = Duration.ofSeconds(25);
         private Duration emulatedDelay = Duration.ZERO;
 
         private Builder() {
+        }
+
+        /**
+         * STUN servers (RFC 8489) the endpoint asks, from its own sockets, for its server-reflexive
+         * addresses: where NATs in front of it map its sockets. They are asked when the endpoint
+         * opens and every {@link #stunRefreshInterval}. Default: none; the library never contacts
+         * a server it was not given. At most 16, resolved.
+         */
+        public Builder stunServers(List<InetSocketAddress> servers) {
+            Objects.requireNonNull(servers, "stunServers");
+            if (servers.size() > 16) {
+                throw new IllegalArgumentException("at most 16 STUN servers, got " + servers.size());
+            }
+            for (InetSocketAddress a : servers) {
+                Objects.requireNonNull(a, "STUN server");
+                if (a.isUnresolved() || a.getPort() == 0) {
+                    throw new IllegalArgumentException("STUN server must be a resolved address with a port: " + a);
+                }
+            }
+            this.stunServers = List.copyOf(servers);
+            return this;
+        }
+
+        /**
+         * Whether the endpoint answers STUN Binding requests on its sockets, so other peers can
+         * learn their reflexive addresses from it. Answers are rate-limited per source (see
+         * docs/limits.md). Default false.
+         */
+        public Builder answerStun(boolean answer) {
+            this.answerStun = answer;
+            return this;
+        }
+
+        /**
+         * How often the STUN servers are asked again: a change of reflexive address is noticed
+         * within this time, and the requests keep the NAT's mapping alive. Default 25 s (NATs
+         * commonly forget an idle UDP mapping after 30 s); between 1 s and 1 hour.
+         */
+        public Builder stunRefreshInterval(Duration d) {
+            positive(d, "stunRefreshInterval");
+            if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("stunRefreshInterval must be between 1 s and 1 h, got " + d);
+            }
+            this.stunRefreshInterval = d;
+            return this;
         }
 
         /**
@@ -252,8 +322,10 @@ public final class EndpointConfig {
         }
 
         /**
-         * The local UDP sockets to bind. Default: one socket on the wildcard address (IPv4 and,
-         * where the system allows, IPv6) with a port chosen by the system.
+         * The local UDP sockets to bind. Default: one socket on the wildcard address with a port
+         * chosen by the system. A socket asked for on the IPv4 wildcard (0.0.0.0, as here) is
+         * opened as one dual-stack socket on {@code ::} (IPv4 and IPv6 on the same port) where the
+         * system allows, and as an IPv4 socket where it does not.
          */
         public Builder bind(InetSocketAddress... addresses) {
             if (addresses.length == 0) {

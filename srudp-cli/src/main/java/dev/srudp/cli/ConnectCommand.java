@@ -33,11 +33,9 @@ final class ConnectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Endpoint endpoint = session.open()) {
-            if (printInvite || session.publish != null) {
-                String invitation = session.invitation(endpoint);
-                if (printInvite) {
-                    System.err.println(invitation);
-                }
+            if (printInvite) {
+                Session.awaitFirstGathering(endpoint);
+                System.err.println(session.invitation(endpoint));
             }
             Connection c = session.reach(endpoint, partner, System.err);
             SrudpStream stream = c.isInitiator() ? c.openStream() : c.acceptStream();

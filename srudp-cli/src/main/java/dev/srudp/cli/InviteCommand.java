@@ -14,7 +14,11 @@ final class InviteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        System.out.println(session.invitation(null));
+        String invitation = session.invitation(null);
+        if (session.publish != null) {
+            session.writePublished(invitation);
+        }
+        System.out.println(invitation);
         return ExitCodes.OK;
     }
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "srudp", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Secure, reliable connections between peers over UDP.",
         subcommands = {IdCommand.class, InviteCommand.class, PublishCommand.class, ConnectCommand.class, SendCommand.class,
-            ReceiveCommand.class, ChatCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+            ReceiveCommand.class, ChatCommand.class, DemoCommand.class, BenchCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

@@ -27,6 +27,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import dev.srudp.core.record.NatHints;
+import dev.srudp.core.stun.NatBehaviourDiscovery;
+import dev.srudp.core.stun.StunPort;
 import picocli.CommandLine.Option;
 
 /** Options every networked command shares, and what they set up: identity, endpoint, partner. */
@@ -68,8 +73,18 @@ final class Session {
             description = "Testing aid: hold every outgoing datagram this long, e.g. 25ms (see docs/nat-lab.md).")
     String emulateDelay;
 
+    @Option(names = "--stun", paramLabel = "HOST:PORT[,...]|none",
+            description = "STUN servers that tell this peer its public address, or none (default: "
+                    + StunServers.PUBLIC + ").")
+    String stun;
+
+    /** How long a command waits for the first STUN answers before it writes this peer's record. */
+    static final Duration FIRST_GATHERING_WAIT = Duration.ofSeconds(6);
+
     private IdentityStore store;
     private LocalIdentity local;
+    private List<StunServers.Server> stunServers;
+    private volatile NatHints natHints = NatHints.UNKNOWN;
 
     IdentityStore store() {
         if (store == null) {
@@ -101,11 +116,104 @@ final class Session {
         }
     }
 
-    /** Opens the endpoint on this identity's port. */
+    /** The STUN servers of {@code --stun} or the default, resolved once (unresolvable ones reported). */
+    List<StunServers.Server> stunServers() throws ExitCodes.Failure {
+        if (stunServers == null) {
+            stunServers = StunServers.resolve(StunServers.effective(stun), System.err);
+        }
+        return stunServers;
+    }
+
+    /**
+     * Opens the endpoint on this identity's port, asking the STUN servers for its reflexive
+     * addresses; with {@code --publish}, writes this peer's invitation there once the first
+     * answers are in, and again whenever the addresses change.
+     */
     Endpoint open() throws ExitCodes.Failure {
-        InetSocketAddress address = bindAddress();
+        List<InetSocketAddress> servers = StunServers.addresses(stunServers());
+        Endpoint endpoint = open(bindAddress(), servers);
+        try {
+            describeAndPublish(endpoint, servers);
+        } catch (ExitCodes.Failure | RuntimeException e) {
+            endpoint.close();
+            throw e;
+        }
+        return endpoint;
+    }
+
+    /**
+     * Starts NAT behaviour discovery against {@code servers} and, with {@code --publish}, writes
+     * the invitation once the first STUN answers are in and again whenever the reflexive
+     * addresses or the NAT hints change.
+     */
+    void describeAndPublish(Endpoint endpoint, List<InetSocketAddress> servers) throws ExitCodes.Failure {
+        if (!servers.isEmpty()) {
+            if (verbose) {
+                endpoint.addAddressListener(() -> System.err.println("srudp: public addresses (STUN): "
+                        + endpoint.reflexiveAddresses()));
+            }
+            discoverNat(endpoint, servers);
+        }
+        if (publish != null) {
+            awaitFirstGathering(endpoint);
+            writePublished(invitation(endpoint));
+            endpoint.addAddressListener(() -> republish(endpoint));
+        }
+    }
+
+    private void republish(Endpoint endpoint) {
+        try {
+            writePublished(invitation(endpoint));
+            if (verbose) {
+                System.err.println("srudp: this peer's record changed (reflexive addresses "
+                        + endpoint.reflexiveAddresses() + ", " + natHints + "); rewrote " + publish);
+            }
+        } catch (ExitCodes.Failure e) {
+            System.err.println("srudp: " + e.getMessage());
+        }
+    }
+
+    /** Waits (a few seconds at most) for the first answers of the STUN servers. */
+    static void awaitFirstGathering(Endpoint endpoint) {
+        try {
+            endpoint.refreshReflexiveAddresses().get(FIRST_GATHERING_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // the record goes out with what is known; a later answer republishes it
+        }
+    }
+
+    /**
+     * Classifies this peer's NAT (RFC 5780) in the background; the result goes into the record,
+     * which is republished when it is known.
+     */
+    private void discoverNat(Endpoint endpoint, List<InetSocketAddress> servers) throws ExitCodes.Failure {
+        if (!(endpoint instanceof StunPort port)) {
+            return;
+        }
+        java.util.Set<java.net.InetAddress> own = new java.util.HashSet<>();
+        try {
+            for (dev.srudp.core.record.Candidate c : LocalRecords.hostCandidates(endpoint.localAddresses(), true)) {
+                own.add(c.address().getAddress());
+            }
+        } catch (IOException e) {
+            return;
+        }
+        NatBehaviourDiscovery.discover(port, servers, own).thenAccept(report -> {
+            natHints = report.hints();
+            if (verbose) {
+                System.err.println("srudp: NAT behaviour: " + String.join("; ", report.findings()));
+            }
+            if (publish != null && !report.hints().equals(NatHints.UNKNOWN)) {
+                republish(endpoint);
+            }
+        });
+    }
+
+    Endpoint open(InetSocketAddress address, List<InetSocketAddress> servers) throws ExitCodes.Failure {
         EndpointConfig.Builder builder = EndpointConfig.builder().bind(address).acceptPolicy(AcceptPolicy.ANYONE)
-                .eventListener(verbose ? new Narrator(System.err) : EventListener.NONE);
+                .stunServers(servers).eventListener(verbose ? new Narrator(System.err) : EventListener.NONE);
         if (emulateDelay != null) {
             Duration delay = Durations.parse(emulateDelay, "--emulate-delay");
             if (delay.compareTo(Duration.ofSeconds(10)) > 0) {
@@ -124,12 +232,25 @@ final class Session {
         }
     }
 
-    /** This peer's signed record for the endpoint's addresses (or the default port), optionally naming where it is published. */
+    /**
+     * This peer's signed record for the endpoint's addresses and reflexive addresses, optionally
+     * naming where it is published. Without an endpoint (the invite and publish commands), the
+     * identity's port is opened for a moment to ask the STUN servers; if it is busy (srudp runs
+     * with this identity already), the record lists host addresses only.
+     */
     byte[] signedRecord(Endpoint endpoint, URI publishedAt) throws ExitCodes.Failure {
         try {
-            EndpointRecord record = LocalRecords.describe(identity(),
-                    endpoint != null ? endpoint.localAddresses() : java.util.List.of(bindAddress()), Instant.now(),
-                    Durations.parse(validFor, "--valid-for"));
+            List<InetSocketAddress> bound;
+            List<InetSocketAddress> reflexive;
+            if (endpoint != null) {
+                bound = endpoint.localAddresses();
+                reflexive = endpoint.reflexiveAddresses();
+            } else {
+                bound = List.of(bindAddress());
+                reflexive = briefReflexive(bindAddress());
+            }
+            EndpointRecord record = LocalRecords.describe(identity(), LocalRecords.candidates(bound, reflexive, false),
+                    natHints, Instant.now(), Durations.parse(validFor, "--valid-for"));
             if (publishedAt != null) {
                 record = record.toBuilder().publishedAt(publishedAt).build();
             }
@@ -139,18 +260,37 @@ final class Session {
         }
     }
 
+    private List<InetSocketAddress> briefReflexive(InetSocketAddress address) throws ExitCodes.Failure {
+        List<InetSocketAddress> servers = StunServers.addresses(stunServers());
+        if (servers.isEmpty()) {
+            return List.of();
+        }
+        Endpoint brief;
+        try {
+            brief = open(address, servers);
+        } catch (ExitCodes.Failure e) {
+            return List.of();
+        }
+        try (brief) {
+            awaitFirstGathering(brief);
+            return brief.reflexiveAddresses();
+        }
+    }
+
     /** This peer's invitation (rendezvous string) for the endpoint's addresses, or for the default port. */
     String invitation(Endpoint endpoint) throws ExitCodes.Failure {
+        return RendezvousCodec.encode(signedRecord(endpoint, null));
+    }
+
+    /** Writes {@code invitation} to the {@code --publish} file, atomically. */
+    synchronized void writePublished(String invitation) throws ExitCodes.Failure {
         try {
-            String text = RendezvousCodec.encode(signedRecord(endpoint, null));
-            if (publish != null) {
-                Path tmp = Files.createTempFile(publish.toAbsolutePath().getParent(), ".srudp-", ".tmp");
-                Files.writeString(tmp, text + "\n", StandardCharsets.US_ASCII);
-                Files.move(tmp, publish, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            }
-            return text;
+            Path tmp = Files.createTempFile(publish.toAbsolutePath().getParent(), ".srudp-", ".tmp");
+            Files.writeString(tmp, invitation + "\n", StandardCharsets.US_ASCII);
+            Files.move(tmp, publish, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new ExitCodes.Failure(ExitCodes.IDENTITY, "cannot build this peer's invitation: " + e.getMessage());
+            throw new ExitCodes.Failure(ExitCodes.IDENTITY, "cannot write this peer's invitation to " + publish + ": "
+                    + e.getMessage());
         }
     }
 

@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** An endpoint on real UDP sockets: an {@link EndpointCore} driven by a {@link UdpLoop}. */
-final class UdpEndpoint implements Endpoint {
+final class UdpEndpoint implements Endpoint, dev.srudp.core.stun.StunPort {
     private static final Logger log = LoggerFactory.getLogger(UdpEndpoint.class);
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
@@ -59,7 +59,7 @@ final class UdpEndpoint implements Endpoint {
         this.config = config;
         this.sequences = sequences;
         int n = COUNTER.incrementAndGet();
-        this.loop = new UdpLoop(config.bindAddresses());
+        this.loop = openLoop(config.bindAddresses());
         this.callbacks = Executors.newCachedThreadPool(daemonThreads("srudp-callbacks-" + n));
         EndpointContext ctx = new EndpointContext(identity, staticKey, config, random,
                 UdpEndpoint::epochNanos, callbacks);
@@ -69,6 +69,34 @@ final class UdpEndpoint implements Endpoint {
         Engine engine = config.emulatedDelay().isZero() ? core
                 : new DelayingEngine(core, config.emulatedDelay().toNanos());
         loop.start(engine, "srudp-loop-" + n, core::failAll);
+        if (!config.stunServers().isEmpty()) {
+            core.gather();
+        }
+    }
+
+    /**
+     * Binds the sockets, a socket asked for on the IPv4 wildcard as one dual-stack socket on
+     * {@code ::} (IPv4 and IPv6 on one port) where the system allows it.
+     */
+    private static UdpLoop openLoop(List<InetSocketAddress> bind) throws IOException {
+        List<InetSocketAddress> dual = new java.util.ArrayList<>();
+        boolean changed = false;
+        for (InetSocketAddress a : bind) {
+            if (a.getAddress() instanceof java.net.Inet4Address && a.getAddress().isAnyLocalAddress()) {
+                dual.add(new InetSocketAddress(java.net.Inet6Address.getByAddress(new byte[16]), a.getPort()));
+                changed = true;
+            } else {
+                dual.add(a);
+            }
+        }
+        if (changed) {
+            try {
+                return new UdpLoop(dual);
+            } catch (IOException | UnsupportedOperationException e) {
+                log.debug("no dual-stack socket ({}); binding IPv4 only", e.toString());
+            }
+        }
+        return new UdpLoop(bind);
     }
 
     private static long epochNanos() {
@@ -98,6 +126,31 @@ final class UdpEndpoint implements Endpoint {
     @Override
     public List<InetSocketAddress> localAddresses() {
         return core.localAddresses();
+    }
+
+    @Override
+    public List<InetSocketAddress> reflexiveAddresses() {
+        return core.reflexiveAddresses();
+    }
+
+    @Override
+    public CompletableFuture<List<InetSocketAddress>> refreshReflexiveAddresses() {
+        return core.gather().thenApply(results -> core.reflexiveAddresses());
+    }
+
+    @Override
+    public void addAddressListener(Runnable listener) {
+        core.addAddressListener(listener);
+    }
+
+    @Override
+    public CompletableFuture<dev.srudp.core.stun.BindingResult> binding(InetSocketAddress server, int changeFlags) {
+        return core.binding(server, changeFlags);
+    }
+
+    @Override
+    public CompletableFuture<List<dev.srudp.core.stun.BindingResult>> gather() {
+        return core.gather();
     }
 
     @Override

@@ -15,6 +15,9 @@ import dev.srudp.core.crypto.NoisePattern;
 import dev.srudp.core.crypto.StaticKeyCertificate;
 import dev.srudp.core.crypto.Tai64n;
 import dev.srudp.core.net.Engine;
+import dev.srudp.core.stun.BindingResult;
+import dev.srudp.core.stun.StunAgent;
+import dev.srudp.core.stun.StunResponder;
 import dev.srudp.core.wire.HandshakePayload;
 import dev.srudp.core.wire.Packets;
 import dev.srudp.core.wire.WireFormatException;
@@ -41,7 +44,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * through {@link #execute}: on the owner thread the command runs at once, on any other thread it
  * is queued and the owner is woken.
  */
-public final class EndpointCore implements Engine {
+public final class EndpointCore implements Engine, dev.srudp.core.stun.StunPort {
     /** Accepted connections waiting for {@code accept} before new ones are refused. */
     static final int ACCEPT_BACKLOG = 1024;
     /** Initiators whose last handshake timestamp is remembered (replay protection of first messages). */
@@ -81,6 +84,10 @@ public final class EndpointCore implements Engine {
     private final Handoff<Connection> accepted;
     private final CookieJar cookies;
     private final RespondingHandshakes responding = new RespondingHandshakes();
+    private final StunAgent stun;
+    private final List<Runnable> addressListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile List<InetSocketAddress> reflexive = List.of();
+    private volatile List<BindingResult> lastGathering = List.of();
     private volatile Runnable wakeup = () -> { };
     private volatile Thread owner;
     private long nowNanos;
@@ -99,6 +106,68 @@ public final class EndpointCore implements Engine {
         byte[] secret = new byte[32];
         ctx.random.nextBytes(secret);
         this.cookies = new CookieJar(secret);
+        this.stun = new StunAgent(ctx.config.stunServers(), this.localAddresses, ctx.config.stunRefreshInterval(),
+                ctx.random, ctx.config.answerStun() ? StunResponder.forSockets(this.localAddresses) : null,
+                (local, remote, bytes) -> outgoing.add(new Outgoing(local, remote, bytes)), this::reflexiveChanged);
+    }
+
+    // ================================================================ STUN
+
+    /**
+     * Asks the configured STUN servers now, or joins the gathering round that is running; the
+     * future completes (off the loop) with the round's results.
+     */
+    @Override
+    public CompletableFuture<List<BindingResult>> gather() {
+        CompletableFuture<List<BindingResult>> f = new CompletableFuture<>();
+        execute(null, now -> stun.gather(now, results -> {
+            lastGathering = results;
+            reflexive = stun.reflexiveAddresses();
+            ctx.callbacks.execute(() -> f.complete(results));
+        }));
+        return f;
+    }
+
+    /**
+     * One Binding transaction to {@code server} from the socket that can reach it, with RFC 5780
+     * change flags (0 for none); the future completes off the loop.
+     */
+    @Override
+    public CompletableFuture<BindingResult> binding(InetSocketAddress server, int changeFlags) {
+        CompletableFuture<BindingResult> f = new CompletableFuture<>();
+        execute(null, now -> {
+            InetSocketAddress local = stun.socketFor(server);
+            if (local == null) {
+                ctx.callbacks.execute(() -> f.complete(new BindingResult(null, server, changeFlags, null, null, null,
+                        null, -1, 0, "no local socket can send to " + server)));
+                return;
+            }
+            stun.binding(now, local, server, changeFlags, r -> ctx.callbacks.execute(() -> f.complete(r)));
+        });
+        return f;
+    }
+
+    /** The server-reflexive addresses of the last gathering. */
+    public List<InetSocketAddress> reflexiveAddresses() {
+        return reflexive;
+    }
+
+    /** The results of the last completed gathering, one per server and socket. */
+    public List<BindingResult> lastGathering() {
+        return lastGathering;
+    }
+
+    /** Runs {@code listener} off the loop whenever the reflexive addresses change. */
+    public void addAddressListener(Runnable listener) {
+        addressListeners.add(listener);
+    }
+
+    private void reflexiveChanged() {
+        reflexive = stun.reflexiveAddresses();
+        lastGathering = stun.lastGathering();
+        for (Runnable r : addressListeners) {
+            ctx.callbacks.execute(r);
+        }
     }
 
     /** Responder handshakes in progress (not yet confirmed), counted per source address. */
@@ -110,6 +179,7 @@ public final class EndpointCore implements Engine {
         return ctx;
     }
 
+    @Override
     public List<InetSocketAddress> localAddresses() {
         return localAddresses;
     }
@@ -146,7 +216,7 @@ public final class EndpointCore implements Engine {
             // a single-threaded driver calls between engine events: run now, and have the owner
             // poll for what the command made sendable
             task.run();
-            if (!active.isEmpty()) {
+            if (!active.isEmpty() || !outgoing.isEmpty()) {
                 wakeup.run();
             }
         } else {
@@ -235,6 +305,7 @@ public final class EndpointCore implements Engine {
     public void close() {
         execute(null, now -> {
             closing = true;
+            stun.close();
             for (ConnectionCore c : new ArrayList<>(byCid.values())) {
                 c.abort(ErrorCodes.ENDPOINT_CLOSING, "endpoint closing", now);
                 touch(c);
@@ -250,6 +321,7 @@ public final class EndpointCore implements Engine {
      */
     public void failAll(Throwable cause) {
         closing = true;
+        stun.close();
         ConnectionClosedException e = new ConnectionClosedException("the endpoint's protocol loop failed: " + cause,
                 ErrorCodes.INTERNAL_ERROR, false);
         for (ConnectionCore c : new ArrayList<>(byCid.values())) {
@@ -379,8 +451,13 @@ public final class EndpointCore implements Engine {
                     dropped(from, "malformed reject");
                 }
             }
-            default -> dropped(from, Packets.kind(first) == Packets.Kind.STUN ? "STUN is not answered by this endpoint"
-                    : "unknown packet type 0x" + Integer.toHexString(first));
+            case STUN -> {
+                String problem = stun.onDatagram(now, local, from, datagram);
+                if (problem != null) {
+                    dropped(from, problem);
+                }
+            }
+            default -> dropped(from, "unknown packet type 0x" + Integer.toHexString(first));
         }
     }
 
@@ -546,15 +623,16 @@ public final class EndpointCore implements Engine {
 
     @Override
     public long nextTimeoutNanos() {
+        long stunDeadline = stun.nextTimeoutNanos();
         while (!timers.isEmpty()) {
             Timer t = timers.peek();
             long[] state = timerState.get(t.connection());
             if (state != null && state[1] == t.generation()) {
-                return t.deadlineNanos();
+                return Math.min(t.deadlineNanos(), stunDeadline);
             }
             timers.poll();
         }
-        return NO_TIMEOUT;
+        return stunDeadline == Long.MAX_VALUE ? NO_TIMEOUT : stunDeadline;
     }
 
     @Override
@@ -574,6 +652,9 @@ public final class EndpointCore implements Engine {
         for (ConnectionCore c : due) {
             c.onTimeout(now);
             after(c);
+        }
+        if (stun.nextTimeoutNanos() <= now) {
+            stun.onTimeout(now);
         }
     }
 

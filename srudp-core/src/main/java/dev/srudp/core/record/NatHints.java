@@ -9,16 +9,28 @@ import java.util.Objects;
  * @param mapping how the NAT reuses an external address and port
  * @param filtering which inbound packets the NAT lets through
  * @param portAllocation how the NAT picks external ports
+ * @param portStep with {@link PortAllocation#SEQUENTIAL}, the difference between the external
+ *                 ports of successive new mappings (-1024 to 1024); 0 when unknown
  */
-public record NatHints(Mapping mapping, Filtering filtering, PortAllocation portAllocation) {
+public record NatHints(Mapping mapping, Filtering filtering, PortAllocation portAllocation, int portStep) {
+    /** Largest step magnitude a record carries. */
+    public static final int MAX_PORT_STEP = 1024;
     /** Nothing known. */
     public static final NatHints UNKNOWN = new NatHints(Mapping.UNKNOWN, Filtering.UNKNOWN, PortAllocation.UNKNOWN);
 
-    /** Rejects nulls; use {@code UNKNOWN} values instead. */
+    /** Rejects nulls (use {@code UNKNOWN} values instead) and steps beyond {@link #MAX_PORT_STEP}. */
     public NatHints {
         Objects.requireNonNull(mapping, "mapping");
         Objects.requireNonNull(filtering, "filtering");
         Objects.requireNonNull(portAllocation, "portAllocation");
+        if (portStep < -MAX_PORT_STEP || portStep > MAX_PORT_STEP) {
+            throw new IllegalArgumentException("port step must be within +-" + MAX_PORT_STEP + ", got " + portStep);
+        }
+    }
+
+    /** Hints without a known port step. */
+    public NatHints(Mapping mapping, Filtering filtering, PortAllocation portAllocation) {
+        this(mapping, filtering, portAllocation, 0);
     }
 
     /** RFC 4787 section 4.1: which destinations share one external mapping. */

@@ -66,7 +66,8 @@ final class RecordCodec {
             out.setNatHints(dev.srudp.core.record.proto.NatHints.newBuilder()
                     .setMappingValue(hints.mapping().ordinal())
                     .setFilteringValue(hints.filtering().ordinal())
-                    .setPortAllocationValue(hints.portAllocation().ordinal()));
+                    .setPortAllocationValue(hints.portAllocation().ordinal())
+                    .setPortStep(hints.portStep()));
         }
         record.gates().forEach(gate -> out.addGates(addressToWire(gate)));
         record.protocolVersions().forEach(out::addProtocolVersions);
@@ -157,7 +158,8 @@ final class RecordCodec {
                 enumFromWire(NatHints.Mapping.values(), hints.getMappingValue(), NatHints.Mapping.UNKNOWN),
                 enumFromWire(NatHints.Filtering.values(), hints.getFilteringValue(), NatHints.Filtering.UNKNOWN),
                 enumFromWire(NatHints.PortAllocation.values(), hints.getPortAllocationValue(),
-                        NatHints.PortAllocation.UNKNOWN)));
+                        NatHints.PortAllocation.UNKNOWN),
+                stepFromWire(hints.getPortStep())));
         for (SocketAddress gate : wire.getGatesList()) {
             record.addGate(addressFromWire(gate, "gate"));
         }
@@ -182,6 +184,11 @@ final class RecordCodec {
             }
         }
         return new Decoded(recordBytes, signature, identityKey, certificate, record.build());
+    }
+
+    /** A step out of range is read as unknown, as unknown enum values are. */
+    private static int stepFromWire(int step) {
+        return step >= -NatHints.MAX_PORT_STEP && step <= NatHints.MAX_PORT_STEP ? step : 0;
     }
 
     private static InetSocketAddress addressFromWire(SocketAddress wire, String what) throws Malformed {

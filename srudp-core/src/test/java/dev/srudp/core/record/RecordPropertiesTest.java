@@ -64,7 +64,8 @@ class RecordPropertiesTest {
         Arbitrary<Candidate> candidates = Combinators.combine(Arbitraries.of(CandidateKind.class), addresses)
                 .as(Candidate::new);
         Arbitrary<NatHints> hints = Combinators.combine(Arbitraries.of(NatHints.Mapping.class),
-                Arbitraries.of(NatHints.Filtering.class), Arbitraries.of(NatHints.PortAllocation.class))
+                Arbitraries.of(NatHints.Filtering.class), Arbitraries.of(NatHints.PortAllocation.class),
+                Arbitraries.integers().between(-NatHints.MAX_PORT_STEP, NatHints.MAX_PORT_STEP))
                 .as(NatHints::new);
         Arbitrary<URI> slots = Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(40)
                 .map(s -> URI.create("dir:" + s)).injectNull(0.3);
