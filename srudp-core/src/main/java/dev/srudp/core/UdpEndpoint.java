@@ -14,6 +14,7 @@ import dev.srudp.core.crypto.Identity;
 import dev.srudp.core.net.UdpLoop;
 import dev.srudp.PartnerLink;
 import dev.srudp.core.discovery.PartnerFollower;
+import dev.srudp.core.punch.Puncher;
 import dev.srudp.core.record.RecordVerifier;
 import dev.srudp.core.record.SequenceStore;
 import dev.srudp.spi.PeerDirectories;
@@ -119,15 +120,12 @@ final class UdpEndpoint implements Endpoint {
                                 + "srudp-discovery-manual (srudp:, file:) on the class path"));
         PartnerFollower follower = new PartnerFollower(partner, provider.create(directorySettings),
                 new RecordVerifier(Clock.systemUTC(), sequences),
-                address -> core.connect(address, min(config.handshakeTimeout(), PartnerFollower.ATTEMPT_TIMEOUT)),
+                (PartnerFollower.Reach) record -> core.punch(record.certifiedKey(), record.candidates(),
+                        record.natHints(), Puncher.DEFAULT_TIMEOUT),
                 scheduler, id -> core.claimAccepted(c -> id.equals(c.peer())));
         followers.add(follower);
         follower.start();
         return follower;
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** On the loop: a connection from a followed partner goes to its follower, not to accept(). */

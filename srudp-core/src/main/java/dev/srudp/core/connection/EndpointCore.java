@@ -15,6 +15,11 @@ import dev.srudp.core.crypto.NoisePattern;
 import dev.srudp.core.crypto.StaticKeyCertificate;
 import dev.srudp.core.crypto.Tai64n;
 import dev.srudp.core.net.Engine;
+import dev.srudp.core.punch.PunchStats;
+import dev.srudp.core.punch.Puncher;
+import dev.srudp.core.record.Candidate;
+import dev.srudp.core.record.CandidateKind;
+import dev.srudp.core.record.NatHints;
 import dev.srudp.core.wire.HandshakePayload;
 import dev.srudp.core.wire.Packets;
 import dev.srudp.core.wire.WireFormatException;
@@ -81,6 +86,7 @@ public final class EndpointCore implements Engine {
     private final Handoff<Connection> accepted;
     private final CookieJar cookies;
     private final RespondingHandshakes responding = new RespondingHandshakes();
+    private final Puncher puncher;
     private volatile Runnable wakeup = () -> { };
     private volatile Thread owner;
     private long nowNanos;
@@ -99,6 +105,21 @@ public final class EndpointCore implements Engine {
         byte[] secret = new byte[32];
         ctx.random.nextBytes(secret);
         this.cookies = new CookieJar(secret);
+        this.puncher = new Puncher(ctx.staticKey, ctx.random, ctx.listener, ctx.callbacks, new Puncher.Host() {
+            @Override
+            public CompletableFuture<Connection> handshake(CertifiedKey peer, InetSocketAddress local,
+                    InetSocketAddress remote, long timeoutNanos, long now) {
+                CompletableFuture<Connection> f = new CompletableFuture<>();
+                startConnect(PeerAddress.of(remote, peer), peer.staticKey(), f, now, timeoutNanos, local);
+                return f;
+            }
+
+            @Override
+            public void later(java.util.function.LongConsumer task) {
+                commands.add(() -> task.accept(nowNanos));
+                wakeup.run();
+            }
+        });
     }
 
     /** Responder handshakes in progress (not yet confirmed), counted per source address. */
@@ -178,12 +199,77 @@ public final class EndpointCore implements Engine {
             pinned = cert.staticKey();
         }
         byte[] pinnedKey = pinned;
-        execute(null, now -> startConnect(peer, pinnedKey, future, now, handshakeTimeout.toNanos()));
+        execute(null, now -> startConnect(peer, pinnedKey, future, now, handshakeTimeout.toNanos(), null));
         return future;
     }
 
+    /**
+     * Punches a hole toward a partner known by its certified key, trying every candidate address
+     * at once (see {@link Puncher}), and completes with the connection over the first pair that
+     * works, or with a {@link dev.srudp.ConnectionTimeoutException} whose message says why none
+     * did. The addresses are taken as host candidates; the partner's record gives better ones
+     * through {@link #punch(CertifiedKey, List, NatHints, java.time.Duration)}.
+     */
+    public CompletableFuture<Connection> punch(CertifiedKey peer, List<InetSocketAddress> partnerCandidates,
+            java.time.Duration timeout) {
+        List<Candidate> candidates = new ArrayList<>();
+        for (InetSocketAddress a : partnerCandidates) {
+            candidates.add(new Candidate(CandidateKind.HOST, a));
+        }
+        return punch(peer, candidates, NatHints.UNKNOWN, timeout);
+    }
+
+    /** Punches toward a partner with the candidates and NAT hints of its record; see {@link Puncher}. */
+    public CompletableFuture<Connection> punch(CertifiedKey peer, List<Candidate> candidates, NatHints partnerHints,
+            java.time.Duration timeout) {
+        CompletableFuture<Connection> future = new CompletableFuture<>();
+        if (crash != null) {
+            future.completeExceptionally(crash);
+            return future;
+        }
+        StaticKeyCertificate cert = StaticKeyCertificate.decode(peer.encoded());
+        if (!cert.isValid()) {
+            future.completeExceptionally(new AuthenticationException("the certified key given for "
+                    + peer.identity() + " has an invalid signature"));
+            return future;
+        }
+        List<Candidate> copy = List.copyOf(candidates);
+        execute(null, now -> {
+            if (closing) {
+                future.completeExceptionally(new ConnectionClosedException("the endpoint is closed",
+                        ErrorCodes.ENDPOINT_CLOSING, false));
+                return;
+            }
+            List<Connection> waiting = accepted.removeIf(c -> peer.identity().equals(c.peer()));
+            if (!waiting.isEmpty()) {
+                // the partner reached us before we started toward it: that connection is the result
+                Connection first = waiting.get(0);
+                ctx.callbacks.execute(() -> future.complete(first));
+                for (Connection extra : waiting.subList(1, waiting.size())) {
+                    extra.closeAsync();
+                }
+                return;
+            }
+            puncher.start(peer, copy, partnerHints, localAddresses, timeout.toNanos(), now)
+                    .whenComplete((c, e) -> {
+                        if (e == null) {
+                            future.complete(c);
+                        } else {
+                            future.completeExceptionally(e);
+                        }
+                    });
+            wakeup.run();
+        });
+        return future;
+    }
+
+    /** How the last punch attempts went (at most 16, oldest first). */
+    public List<PunchStats> punchStats() {
+        return puncher.recentStats();
+    }
+
     private void startConnect(PeerAddress peer, byte[] pinned, CompletableFuture<Connection> future,
-            long now, long handshakeTimeoutNanos) {
+            long now, long handshakeTimeoutNanos, InetSocketAddress fromLocal) {
         if (closing) {
             future.completeExceptionally(new ConnectionClosedException("the endpoint is closed",
                     ErrorCodes.ENDPOINT_CLOSING, false));
@@ -194,7 +280,7 @@ public final class EndpointCore implements Engine {
                     + ctx.config.maxConnections() + " connections", ErrorCodes.CONNECTION_REFUSED, false));
             return;
         }
-        InetSocketAddress local = chooseLocal(peer.address());
+        InetSocketAddress local = fromLocal != null ? fromLocal : chooseLocal(peer.address());
         ConnectionCore c = ConnectionCore.initiate(this, newConnectionId(), local, peer.address(),
                 peer.identity().orElse(null), pinned, now, future, handshakeTimeoutNanos);
         if (c.state() == ConnectionState.CLOSED) {
@@ -379,6 +465,12 @@ public final class EndpointCore implements Engine {
                     dropped(from, "malformed reject");
                 }
             }
+            case PROBE -> {
+                String problem = puncher.onProbe(now, local, from, datagram);
+                if (problem != null) {
+                    dropped(from, problem);
+                }
+            }
             default -> dropped(from, Packets.kind(first) == Packets.Kind.STUN ? "STUN is not answered by this endpoint"
                     : "unknown packet type 0x" + Integer.toHexString(first));
         }
@@ -480,6 +572,10 @@ public final class EndpointCore implements Engine {
                 adopted = ours.takeConnectFuture();
                 discard(ours, now);
             }
+            if (adopted == null) {
+                // the partner we punch toward started the handshake over a pair: it ends the punch
+                adopted = puncher.adoptIncoming(remoteStatic, local, from, now);
+            }
             lastTimestamps.put(initiatorId, payload.timestamp());
         }
         ConnectionCore c = ConnectionCore.respond(this, newConnectionId(), local, from, handshake, ephemeral, init,
@@ -529,6 +625,11 @@ public final class EndpointCore implements Engine {
             out.put(o.bytes());
             return new Transmit(o.local(), o.remote());
         }
+        Puncher.Outgoing probe = puncher.poll();
+        if (probe != null) {
+            out.put(probe.bytes());
+            return new Transmit(probe.local(), probe.remote());
+        }
         while (!active.isEmpty()) {
             ConnectionCore c = active.iterator().next();
             active.remove(c);
@@ -546,15 +647,16 @@ public final class EndpointCore implements Engine {
 
     @Override
     public long nextTimeoutNanos() {
+        long punching = puncher.nextTimeoutNanos();
         while (!timers.isEmpty()) {
             Timer t = timers.peek();
             long[] state = timerState.get(t.connection());
             if (state != null && state[1] == t.generation()) {
-                return t.deadlineNanos();
+                return Math.min(t.deadlineNanos(), punching);
             }
             timers.poll();
         }
-        return NO_TIMEOUT;
+        return punching;
     }
 
     @Override
@@ -574,6 +676,9 @@ public final class EndpointCore implements Engine {
         for (ConnectionCore c : due) {
             c.onTimeout(now);
             after(c);
+        }
+        if (puncher.nextTimeoutNanos() <= now) {
+            puncher.onTimeout(now);
         }
     }
 
