@@ -247,5 +247,31 @@ final class Session {
         public void pathChanged(PeerId peer, InetSocketAddress oldRemote, InetSocketAddress newRemote) {
             out.println("srudp: the partner moved from " + oldRemote + " to " + newRemote);
         }
+
+        // the punch lines are parsed by the NAT lab's harness: keep their shape (docs/cli.md)
+        @Override
+        public void punchStarted(PeerId peer, int candidatePairs) {
+            out.println("srudp: punching " + dev.srudp.core.record.Fingerprint.of(peer) + ": " + candidatePairs
+                    + " candidate pairs");
+        }
+
+        @Override
+        public void punchSucceeded(PeerId peer, InetSocketAddress local, InetSocketAddress remote, String pairKind,
+                long elapsedMillis, int probesSent) {
+            out.println("srudp: direct path " + text(local) + " -> " + text(remote) + " (" + pairKind + ") after "
+                    + elapsedMillis + " ms, " + probesSent + " probes");
+        }
+
+        /** host:port, with brackets around an IPv6 address and no resolver lookup. */
+        static String text(InetSocketAddress a) {
+            String host = a.getAddress().getHostAddress();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+        }
+
+        @Override
+        public void punchFailed(PeerId peer, String reason, long elapsedMillis, int probesSent) {
+            out.println("srudp: punching " + dev.srudp.core.record.Fingerprint.of(peer) + " failed after "
+                    + elapsedMillis + " ms, " + probesSent + " probes: " + reason);
+        }
     }
 }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.srudp.Connection;
+import dev.srudp.SrudpStream;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 import dev.srudp.core.punch.PairKind;
 import dev.srudp.core.punch.PunchStats;
 import dev.srudp.testkit.NatWorld.Router;
@@ -151,6 +154,38 @@ class PunchSimulationTest {
         System.out.println("time to connect, 25 ms one way, ms from the second side's start: " + millis
                 + " median " + median);
         assertTrue(median <= 3 * 50 + 50, "median " + median + " ms: " + millis);
+    }
+
+    @Test
+    void aTransferFinishesIntactWhenBothRoutersForgetTheirMappingsMidway() throws Exception {
+        NatWorld w = NatWorld.separate(31, Router.PORT_RESTRICTED, Router.PORT_RESTRICTED, DELAY);
+        w.startPunch(w.a, PUNCH_TIMEOUT);
+        w.startPunch(w.b, PUNCH_TIMEOUT);
+        w.net.runUntilOrFail(w::bothGotFirstByte, Duration.ofSeconds(15), "punch and first bytes");
+        Connection ca = w.a.punch.join();
+        Connection cb = w.b.punch.join();
+        SrudpStream out = ca.openStream();
+        CompletableFuture<SrudpStream> incoming = cb.acceptStreamAsync();
+        out.tryWrite(ByteBuffer.allocate(0));
+        long total = 8L << 20;
+        Transfer.Pending pending = new Transfer.Pending(out, incoming, total, 31);
+        boolean flushed = false;
+        long deadline = w.net.nowNanos() + Duration.ofSeconds(120).toNanos();
+        while (!pending.pump()) {
+            assertTrue(w.net.nowNanos() < deadline, "transfer stuck: " + pending.progress() + "; " + w.net.describe());
+            if (!flushed && pending.transfer() != null && pending.transfer().bytesRead() > total / 3) {
+                // conntrack -F on both routers
+                w.a.nat().flush();
+                w.b.nat().flush();
+                flushed = true;
+            }
+            w.net.runFor(Duration.ofMillis(1));
+        }
+        assertTrue(flushed);
+        assertTrue(pending.transfer().intact(), "the transfer arrives intact");
+        assertTrue(ca.isOpen() && cb.isOpen(), "the connection survives");
+        assertEquals(1, w.a.endpoint.core().connectionCount());
+        assertTrue(w.a.nat().mappingsCreated() >= 2, "the mapping was made again");
     }
 
     private static String reason(NatWorld.Peer p) {

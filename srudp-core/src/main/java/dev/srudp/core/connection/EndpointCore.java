@@ -263,6 +263,11 @@ public final class EndpointCore implements Engine {
         return future;
     }
 
+    /** X25519 agreements done for probes from keys this endpoint did not punch toward (rate-limited). */
+    public long probeKeyAgreements() {
+        return puncher.derivations();
+    }
+
     /** How the last punch attempts went (at most 16, oldest first). */
     public List<PunchStats> punchStats() {
         return puncher.recentStats();

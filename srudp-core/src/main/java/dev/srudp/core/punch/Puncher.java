@@ -44,11 +44,12 @@ import java.util.function.LongConsumer;
  * within {@link #CONTROLLED_WAIT}, or at once when the partner said it is not punching (a plain
  * listener). An attempt fails with a reason at its deadline.
  *
- * <p>Bounds against hostile probes (docs/limits.md): at most {@link #PROBES_PER_SECOND} probes a
- * second are looked at; a probe from a static key neither punched toward nor cached costs an
- * X25519 agreement, and those are limited to {@link #DERIVATIONS_PER_SECOND} a second; derived keys
- * are cached for {@link #KEY_CACHE} partners (least recently used evicted); every response is the
- * size of its request.
+ * <p>Bounds against hostile probes (docs/limits.md): a probe costs a decode and one HMAC, like any
+ * datagram; one from a static key neither punched toward nor cached costs an X25519 agreement,
+ * and those are limited to {@link #DERIVATIONS_PER_SECOND} a second (the rest are dropped unread);
+ * derived keys are cached for {@link #KEY_CACHE} partners (least recently used evicted, a key is
+ * cached only once a probe under it verified); at most {@link #RESPONSES_PER_SECOND} responses
+ * a second are sent, each the size of its request.
  */
 public final class Puncher {
     /** How long an attempt runs unless told otherwise. */
@@ -65,9 +66,9 @@ public final class Puncher {
     public static final int MAX_PEER_REFLEXIVE = 8;
     /** Most attempts at once (one per partner). */
     public static final int MAX_ATTEMPTS = 64;
-    /** Received probes looked at per second (burst {@link #PROBE_BURST}); the rest are dropped unread. */
-    public static final int PROBES_PER_SECOND = 2_000;
-    public static final int PROBE_BURST = 200;
+    /** Probe responses sent per second at most (burst {@link #RESPONSE_BURST}); requests beyond go unanswered. */
+    public static final int RESPONSES_PER_SECOND = 2_000;
+    public static final int RESPONSE_BURST = 200;
     /** Key agreements for probes from static keys not in the cache, per second (burst the same). */
     public static final int DERIVATIONS_PER_SECOND = 32;
     /** Partners whose probe key is kept. */
@@ -110,7 +111,7 @@ public final class Puncher {
             return size() > KEY_CACHE;
         }
     };
-    private final TokenBucket probeBudget = new TokenBucket(PROBES_PER_SECOND, PROBE_BURST);
+    private final TokenBucket responseBudget = new TokenBucket(RESPONSES_PER_SECOND, RESPONSE_BURST);
     private final TokenBucket derivationBudget = new TokenBucket(DERIVATIONS_PER_SECOND, DERIVATIONS_PER_SECOND);
     private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
     private final ArrayDeque<PunchStats> recent = new ArrayDeque<>();
@@ -296,9 +297,6 @@ public final class Puncher {
      * changed by a probe whose tag does not verify.
      */
     public String onProbe(long now, InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram) {
-        if (!probeBudget.tryTake(now)) {
-            return "probe rate limit";
-        }
         if (datagram.remaining() != Probe.LENGTH) {
             return "probe of " + datagram.remaining() + " bytes, not " + Probe.LENGTH;
         }
@@ -336,6 +334,9 @@ public final class Puncher {
         }
         if (probe.isResponse()) {
             return onResponse(attempt, probe, local, from, now);
+        }
+        if (!responseBudget.tryTake(now)) {
+            return "probe response rate limit";
         }
         // answer to where the request came from, from the socket it arrived on, the same size
         int flags = Probe.FLAG_RESPONSE | (attempt != null && attempt.state != PunchAttempt.State.DONE
