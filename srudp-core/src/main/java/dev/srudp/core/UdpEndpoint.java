@@ -65,6 +65,7 @@ final class UdpEndpoint implements Endpoint {
         this.core = new EndpointCore(ctx, loop.localAddresses());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("srudp-directory-" + n));
         core.setAcceptInterceptor(this::claimForFollower);
+        core.setExtraSockets(loop.extraSockets());
         loop.start(core, "srudp-loop-" + n, core::failAll);
     }
 

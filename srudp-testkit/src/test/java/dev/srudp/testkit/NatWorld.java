@@ -148,6 +148,8 @@ final class NatWorld {
             p.candidates.add(new Candidate(CandidateKind.REFLEXIVE, toStun.from()));
         }
         p.hints = router.hints();
+        // what RFC 5780 discovery would have told the endpoint about its own NAT
+        p.endpoint.core().setLocalNatHints(p.hints);
     }
 
     /** Starts punching from {@code p} toward the other peer (the punch future is kept on {@code p}). */

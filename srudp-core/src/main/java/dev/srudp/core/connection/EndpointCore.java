@@ -15,6 +15,7 @@ import dev.srudp.core.crypto.NoisePattern;
 import dev.srudp.core.crypto.StaticKeyCertificate;
 import dev.srudp.core.crypto.Tai64n;
 import dev.srudp.core.net.Engine;
+import dev.srudp.core.net.ExtraSockets;
 import dev.srudp.core.punch.PunchStats;
 import dev.srudp.core.punch.Puncher;
 import dev.srudp.core.record.Candidate;
@@ -87,6 +88,12 @@ public final class EndpointCore implements Engine {
     private final CookieJar cookies;
     private final RespondingHandshakes responding = new RespondingHandshakes();
     private final Puncher puncher;
+    /** Extra sockets the punch engine opened and has not given back yet. */
+    private final java.util.Set<InetSocketAddress> extraInUse = new java.util.HashSet<>();
+    /** Extra sockets given back while a connection still used them: closed when it goes. */
+    private final java.util.Set<InetSocketAddress> extraReleased = new java.util.HashSet<>();
+    private ExtraSockets extraSockets = ExtraSockets.NONE;
+    private volatile NatHints localNatHints = NatHints.UNKNOWN;
     private volatile Runnable wakeup = () -> { };
     private volatile Thread owner;
     private long nowNanos;
@@ -119,7 +126,59 @@ public final class EndpointCore implements Engine {
                 commands.add(() -> task.accept(nowNanos));
                 wakeup.run();
             }
+
+            @Override
+            public List<InetSocketAddress> openSockets(InetSocketAddress like, int count) {
+                List<InetSocketAddress> opened = extraSockets.open(like, count);
+                extraInUse.addAll(opened);
+                return opened;
+            }
+
+            @Override
+            public void releaseSockets(List<InetSocketAddress> sockets) {
+                for (InetSocketAddress s : sockets) {
+                    if (extraInUse.remove(s)) {
+                        extraReleased.add(s);
+                        closeIfUnused(s);
+                    }
+                }
+            }
         });
+    }
+
+    /**
+     * Where extra sockets come from (the birthday technique of hole punching); none unless the
+     * owner provides them. Call before the engine runs.
+     */
+    public void setExtraSockets(ExtraSockets sockets) {
+        this.extraSockets = sockets;
+    }
+
+    /**
+     * What this endpoint knows about its own NAT (RFC 5780 discovery, published in its record): it
+     * decides whether punching toward a partner behind a cone NAT opens many sockets (this side
+     * symmetric with random ports) or not. Unknown by default.
+     */
+    public void setLocalNatHints(NatHints hints) {
+        this.localNatHints = java.util.Objects.requireNonNull(hints, "hints");
+    }
+
+    /** Extra sockets open now (punching, or carrying a connection that punching found). */
+    public int extraSocketCount() {
+        return extraInUse.size() + extraReleased.size();
+    }
+
+    private void closeIfUnused(InetSocketAddress socket) {
+        if (!extraReleased.contains(socket)) {
+            return;
+        }
+        for (ConnectionCore c : byCid.values()) {
+            if (socket.equals(c.localAddress())) {
+                return;
+            }
+        }
+        extraReleased.remove(socket);
+        extraSockets.close(socket);
     }
 
     /** Responder handshakes in progress (not yet confirmed), counted per source address. */
@@ -250,7 +309,7 @@ public final class EndpointCore implements Engine {
                 }
                 return;
             }
-            puncher.start(peer, copy, partnerHints, localAddresses, timeout.toNanos(), now)
+            puncher.start(peer, copy, partnerHints, localNatHints, localAddresses, timeout.toNanos(), now)
                     .whenComplete((c, e) -> {
                         if (e == null) {
                             future.complete(c);
@@ -735,6 +794,9 @@ public final class EndpointCore implements Engine {
         initiatingByStaticKey.values().remove(c);
         active.remove(c);
         timerState.remove(c);
+        if (!extraReleased.isEmpty()) {
+            closeIfUnused(c.localAddress());
+        }
     }
 
     /** An IK initiation fell back to XX: its pinned key no longer identifies it for simultaneous open. */

@@ -70,6 +70,54 @@ public final class UdpLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Extra sockets for the engine (the birthday technique of hole punching). Only the loop thread
+     * may use it: the engine calls it while the loop runs the engine.
+     */
+    public ExtraSockets extraSockets() {
+        return new ExtraSockets() {
+            @Override
+            public List<InetSocketAddress> open(InetSocketAddress like, int count) {
+                List<InetSocketAddress> opened = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    try {
+                        DatagramChannel channel = DatagramChannel.open();
+                        try {
+                            channel.bind(new InetSocketAddress(like.getAddress(), 0));
+                            channel.configureBlocking(false);
+                            InetSocketAddress actual = (InetSocketAddress) channel.getLocalAddress();
+                            channel.register(selector, SelectionKey.OP_READ, actual);
+                            channels.put(actual, channel);
+                            opened.add(actual);
+                        } catch (IOException | RuntimeException e) {
+                            channel.close();
+                            throw e;
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        log.debug("opened {} of {} extra sockets: {}", opened.size(), count, e.toString());
+                        break;
+                    }
+                }
+                return opened;
+            }
+
+            @Override
+            public void close(InetSocketAddress socket) {
+                if (localAddresses.contains(socket)) {
+                    return;
+                }
+                DatagramChannel channel = channels.remove(socket);
+                if (channel != null) {
+                    try {
+                        channel.close();
+                    } catch (IOException e) {
+                        log.debug("closing {} failed", socket, e);
+                    }
+                }
+            }
+        };
+    }
+
     /** The bound addresses, with the ports the system chose. */
     public List<InetSocketAddress> localAddresses() {
         return List.copyOf(localAddresses);

@@ -13,6 +13,8 @@ final class CandidatePair {
     long succeededAtNanos = -1;
     long rttNanos;
     boolean failed;
+    /** From an extra socket: probed once to open its mapping, then only in answer to the partner. */
+    boolean birthday;
 
     CandidatePair(InetSocketAddress local, InetSocketAddress remote, PairKind kind) {
         this.local = local;

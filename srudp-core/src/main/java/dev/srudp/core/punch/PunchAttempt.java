@@ -54,6 +54,16 @@ final class PunchAttempt {
     String handshakeProblem;
     CandidatePair chosen;
     InetSocketAddress reflexiveSeenByPartner;
+    /** Extra local sockets this attempt opened (the birthday technique, this side symmetric). */
+    final List<InetSocketAddress> extraSockets = new ArrayList<>();
+    /** Pairs from extra sockets still to be probed once, in the fast lane. */
+    final java.util.ArrayDeque<CandidatePair> opening = new java.util.ArrayDeque<>();
+    /** Where guessed ports go (the birthday technique, the partner symmetric with random ports), or null. */
+    InetSocketAddress sprayFrom;
+    java.net.InetAddress sprayTo;
+    final java.util.Set<Integer> sprayed = new java.util.HashSet<>();
+    int sprayLimit;
+    long fastNextNanos = Long.MAX_VALUE;
 
     PunchAttempt(CertifiedKey peer, ProbeKey key, long punchId, boolean controlling, NatHints partnerHints,
             List<CandidatePair> pairs, CompletableFuture<Connection> result, long startNanos, long deadlineNanos) {
@@ -90,8 +100,8 @@ final class PunchAttempt {
         return best;
     }
 
-    /** A probe sent on a pair. */
-    record Sent(CandidatePair pair, long atNanos) {
+    /** A probe sent: on a pair, or (pair null) to a guessed port of the partner's NAT. */
+    record Sent(CandidatePair pair, InetSocketAddress local, InetSocketAddress remote, long atNanos) {
     }
 
     /**
@@ -112,7 +122,7 @@ final class PunchAttempt {
     CandidatePair due(long now) {
         CandidatePair next = null;
         for (CandidatePair p : pairs) {
-            if (!p.succeeded() && !p.failed && p.nextDueNanos <= now
+            if (!p.succeeded() && !p.failed && !p.birthday && p.nextDueNanos <= now
                     && (next == null || p.kind.priority() > next.kind.priority())) {
                 next = p;
             }
@@ -124,7 +134,7 @@ final class PunchAttempt {
     long earliestDue() {
         long t = Long.MAX_VALUE;
         for (CandidatePair p : pairs) {
-            if (!p.succeeded() && !p.failed) {
+            if (!p.succeeded() && !p.failed && !p.birthday) {
                 t = Math.min(t, p.nextDueNanos);
             }
         }
@@ -140,6 +150,7 @@ final class PunchAttempt {
             t = Math.min(t, Math.max(nextSendNanos, earliestDue()));
             t = Math.min(t, graceEndNanos);
             t = Math.min(t, controlledWaitEndNanos);
+            t = Math.min(t, fastNextNanos);
         }
         return t;
     }

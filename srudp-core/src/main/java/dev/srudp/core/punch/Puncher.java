@@ -76,7 +76,17 @@ public final class Puncher {
     /** Probes waiting to be sent; beyond this, responses are dropped. */
     public static final int MAX_QUEUED = 256;
 
+    /** Ports after each of a sequential symmetric NAT's reflexive ports that are probed (step 1). */
+    public static final int PREDICTION_WINDOW = 32;
+    /** Extra sockets the symmetric (random ports) side opens toward a partner behind a cone NAT. */
+    public static final int BIRTHDAY_SOCKETS = 256;
+    /** Guessed ports the other side probes at most per attempt. */
+    public static final int BIRTHDAY_PROBES = 2048;
+    /** Gap between two probes of the birthday technique (250 a second). */
+    public static final Duration BIRTHDAY_PACE = Duration.ofMillis(4);
+
     static final long PACE_NANOS = PACE.toNanos();
+    static final long BIRTHDAY_PACE_NANOS = BIRTHDAY_PACE.toNanos();
     static final long GRACE_NANOS = GRACE.toNanos();
     static final long CONTROLLED_WAIT_NANOS = CONTROLLED_WAIT.toNanos();
     static final long MIN_TRIGGER_GAP_NANOS = 50_000_000L;
@@ -90,6 +100,12 @@ public final class Puncher {
 
         /** Runs {@code task} on the loop soon, with the loop's time. */
         void later(LongConsumer task);
+
+        /** Opens up to {@code count} extra sockets on the address of {@code like}; returns those opened. */
+        List<InetSocketAddress> openSockets(InetSocketAddress like, int count);
+
+        /** Gives extra sockets back: each is closed once no connection uses it. */
+        void releaseSockets(List<InetSocketAddress> sockets);
     }
 
     /** A probe to send. */
@@ -135,7 +151,7 @@ public final class Puncher {
      * An attempt already running toward the same partner is joined rather than doubled.
      */
     public CompletableFuture<Connection> start(CertifiedKey peer, List<Candidate> candidates, NatHints hints,
-            List<InetSocketAddress> locals, long timeoutNanos, long now) {
+            NatHints ownHints, List<InetSocketAddress> locals, long timeoutNanos, long now) {
         String id = key(peer.staticKey());
         PunchAttempt running = attempts.get(id);
         if (running != null) {
@@ -158,7 +174,10 @@ public final class Puncher {
         boolean controlling = Arrays.compareUnsigned(ownPublicKey, peer.staticKey()) > 0;
         PunchAttempt a = new PunchAttempt(peer, probeKey, random.nextLong(), controlling, hints, pairs, result, now,
                 now + timeoutNanos);
-        listener.punchStarted(peer.identity(), pairs.size());
+        if (!pairs.isEmpty()) {
+            planForSymmetricNats(a, candidates, hints, ownHints, locals, now);
+        }
+        listener.punchStarted(peer.identity(), a.pairs.size());
         if (pairs.isEmpty()) {
             finishFailed(a, "no candidate of the partner " + (candidates.isEmpty() ? "is usable"
                     : "shares an address family with this endpoint's sockets " + locals), now);
@@ -166,6 +185,99 @@ public final class Puncher {
         }
         attempts.put(id, a);
         return result;
+    }
+
+    static boolean symmetric(NatHints h) {
+        return h.mapping() == NatHints.Mapping.ADDRESS_AND_PORT_DEPENDENT
+                || h.mapping() == NatHints.Mapping.ADDRESS_DEPENDENT;
+    }
+
+    /**
+     * Adds what symmetric NATs need (issue 7; docs/protocol.md, "Symmetric NATs"): predicted ports
+     * for a partner whose NAT allocates sequentially; for random allocation the birthday
+     * technique, guessed ports toward a symmetric partner from this side behind a cone NAT, and
+     * many extra sockets from this side behind a symmetric NAT toward a partner behind a cone NAT.
+     */
+    private void planForSymmetricNats(PunchAttempt a, List<Candidate> candidates, NatHints partner, NatHints own,
+            List<InetSocketAddress> locals, long now) {
+        List<InetSocketAddress> reflexive = new ArrayList<>();
+        for (Candidate c : candidates) {
+            if (c.kind() == CandidateKind.REFLEXIVE) {
+                reflexive.add(c.address());
+            }
+        }
+        if (reflexive.isEmpty()) {
+            return;
+        }
+        InetSocketAddress target = reflexive.get(0);
+        InetSocketAddress local = null;
+        for (InetSocketAddress l : locals) {
+            if (reaches(l, target)) {
+                local = l;
+                break;
+            }
+        }
+        if (local == null) {
+            return;
+        }
+        boolean partnerSymmetric = symmetric(partner);
+        boolean ownSymmetric = symmetric(own);
+        if (partnerSymmetric && partner.portAllocation() == NatHints.PortAllocation.SEQUENTIAL) {
+            // the partner's next mappings take the ports after the one its STUN server saw
+            for (InetSocketAddress r : reflexive) {
+                for (int k = 1; k <= PREDICTION_WINDOW && r.getPort() + k <= 65_535; k++) {
+                    InetSocketAddress guess = new InetSocketAddress(r.getAddress(), r.getPort() + k);
+                    if (reaches(local, guess) && a.find(local, guess) == null) {
+                        a.pairs.add(new CandidatePair(local, guess, PairKind.PREDICTED));
+                    }
+                }
+            }
+        } else if (partnerSymmetric && partner.portAllocation() == NatHints.PortAllocation.RANDOM && !ownSymmetric) {
+            a.sprayFrom = local;
+            a.sprayTo = target.getAddress();
+            a.sprayLimit = BIRTHDAY_PROBES;
+            a.fastNextNanos = now;
+        }
+        if (ownSymmetric && own.portAllocation() == NatHints.PortAllocation.RANDOM && !partnerSymmetric) {
+            for (InetSocketAddress extra : host.openSockets(local, BIRTHDAY_SOCKETS)) {
+                a.extraSockets.add(extra);
+                CandidatePair p = new CandidatePair(extra, target, PairKind.REFLEXIVE);
+                p.birthday = true;
+                a.pairs.add(p);
+                a.opening.add(p);
+            }
+            if (!a.opening.isEmpty()) {
+                a.fastNextNanos = now;
+            }
+        }
+    }
+
+    /** The fast lane of the birthday technique: one extra socket opened, or one guessed port probed. */
+    private void birthdayStep(PunchAttempt a, long now) {
+        if (now < a.fastNextNanos) {
+            return;
+        }
+        CandidatePair p = a.opening.poll();
+        if (p != null) {
+            sendRequest(a, p, now);
+            p.nextDueNanos = Long.MAX_VALUE;
+        } else if (a.sprayTo != null && a.sprayed.size() < a.sprayLimit) {
+            int port;
+            do {
+                port = 1024 + random.nextInt(65_536 - 1024);
+            } while (!a.sprayed.add(port));
+            InetSocketAddress guess = new InetSocketAddress(a.sprayTo, port);
+            int seq = a.nextSequence++;
+            Probe probe = new Probe(Probe.FLAG_PUNCHING, ownPublicKey, a.punchId, seq, guess);
+            if (enqueue(a.sprayFrom, guess, probe, a.key, true)) {
+                a.outstanding.put(seq, new PunchAttempt.Sent(null, a.sprayFrom, guess, now));
+                a.probesSent++;
+            }
+        } else {
+            a.fastNextNanos = Long.MAX_VALUE;
+            return;
+        }
+        a.fastNextNanos = now + BIRTHDAY_PACE_NANOS;
     }
 
     /** Candidate pairs in priority order: each local socket with each partner candidate it can reach. */
@@ -255,6 +367,7 @@ public final class Puncher {
                     a.nextSendNanos = now + PACE_NANOS;
                 }
             }
+            birthdayStep(a, now);
             evaluate(a, now);
         }
     }
@@ -270,7 +383,7 @@ public final class Puncher {
         if (!enqueue(p.local, p.remote, probe, a.key, true)) {
             return;
         }
-        a.outstanding.put(seq, new PunchAttempt.Sent(p, now));
+        a.outstanding.put(seq, new PunchAttempt.Sent(p, p.local, p.remote, now));
         a.probesSent++;
         p.probesSent++;
         p.lastSentNanos = now;
@@ -370,11 +483,22 @@ public final class Puncher {
             return "probe response to no current attempt";
         }
         PunchAttempt.Sent out = a.outstanding.get(probe.sequence());
-        if (out == null || !out.pair().local.equals(local)) {
+        if (out == null || !out.local().equals(local)) {
             return "probe response to no outstanding probe";
         }
         a.outstanding.remove(probe.sequence());
         CandidatePair sent = out.pair();
+        if (sent == null) {
+            // a guessed port answered: it becomes a pair of its own
+            if (!out.remote().equals(from)) {
+                return "probe response from another address than a guessed port";
+            }
+            sent = a.find(local, from);
+            if (sent == null) {
+                sent = new CandidatePair(local, from, PairKind.PREDICTED);
+                a.pairs.add(sent);
+            }
+        }
         a.partnerSeen = true;
         a.responseSeen = true;
         a.partnerPunching = probe.senderIsPunching();
@@ -481,6 +605,7 @@ public final class Puncher {
         if (c != null) {
             a.state = PunchAttempt.State.DONE;
             attempts.remove(key(a.peerStaticKey));
+            host.releaseSockets(a.extraSockets);
             PunchStats stats = new PunchStats(a.peer.identity(), a.pairs.size(), a.probesSent,
                     Duration.ofNanos(now - a.startNanos), a.chosen.local, a.chosen.remote, a.chosen.kind, null);
             remember(stats);
@@ -507,6 +632,7 @@ public final class Puncher {
     private void finishFailed(PunchAttempt a, String reason, long now) {
         a.state = PunchAttempt.State.DONE;
         attempts.remove(key(a.peerStaticKey), a);
+        host.releaseSockets(a.extraSockets);
         PunchStats stats = new PunchStats(a.peer.identity(), a.pairs.size(), a.probesSent,
                 Duration.ofNanos(now - a.startNanos), null, null, null, reason);
         remember(stats);
@@ -528,8 +654,7 @@ public final class Puncher {
         }
         s.append("no candidate pair answered in ").append(seconds).append(" s");
         NatHints h = a.partnerHints;
-        boolean symmetric = h.mapping() == NatHints.Mapping.ADDRESS_AND_PORT_DEPENDENT
-                || h.mapping() == NatHints.Mapping.ADDRESS_DEPENDENT;
+        boolean symmetric = symmetric(h);
         if (symmetric && h.portAllocation() == NatHints.PortAllocation.RANDOM) {
             s.append("; the partner's NAT is symmetric (random ports): a gate or relay is needed");
         } else if (symmetric) {
