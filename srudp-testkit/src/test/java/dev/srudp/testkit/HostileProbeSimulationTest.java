@@ -30,14 +30,16 @@ class HostileProbeSimulationTest {
     private final SimNetwork net = new SimNetwork(21, LinkConditions.builder().delay(Duration.ofMillis(10)).build());
     private final HostileInputSimulationTest.DropCounter dropsAtB = new HostileInputSimulationTest.DropCounter();
     private final SimEndpoint a = SimEndpoint.create(net, A, EndpointConfig.defaults(), 1);
-    private final SimEndpoint b = SimEndpoint.create(net, B, EndpointConfig.builder().eventListener(dropsAtB).build(), 2);
+    private final SimEndpoint b = SimEndpoint.create(net, B,
+            EndpointConfig.builder().eventListener(dropsAtB).build(), 2);
     private final List<Datagram> toMallory = new ArrayList<>();
     private byte[] capturedRequest;
 
     HostileProbeSimulationTest() {
         net.addTap((now, d, injector) -> {
             byte[] p = d.payload();
-            if (d.from().equals(A) && (p[0] & 0xff) == 0xC7 && (p[2] & Probe.FLAG_RESPONSE) == 0 && capturedRequest == null) {
+            boolean request = (p[0] & 0xff) == 0xC7 && (p[2] & Probe.FLAG_RESPONSE) == 0;
+            if (d.from().equals(A) && request && capturedRequest == null) {
                 capturedRequest = p;
             }
             if (d.to().equals(MALLORY)) {

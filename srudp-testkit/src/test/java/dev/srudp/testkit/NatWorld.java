@@ -24,13 +24,13 @@ import java.util.concurrent.CompletableFuture;
 final class NatWorld {
     /** The router behaviours of the NAT lab. */
     enum Router {
-        FULL_CONE, ADDRESS_RESTRICTED, PORT_RESTRICTED, SYMMETRIC_RANDOM, SYMMETRIC_SEQUENTIAL, UDP_BLOCKED, NONE;
+        FULL_CONE, ADDRESS_RESTRICTED, PORT_RESTRICTED, SYMMETRIC_RANDOM, SYMMETRIC_SEQUENTIAL, UDP_BLOCKED;
 
         SimNat.Builder configure(SimNat.Builder b) {
             return switch (this) {
                 case FULL_CONE -> b.fullCone();
                 case ADDRESS_RESTRICTED -> b.addressRestricted();
-                case PORT_RESTRICTED, NONE -> b.portRestricted();
+                case PORT_RESTRICTED -> b.portRestricted();
                 case SYMMETRIC_RANDOM -> b.symmetricRandom();
                 case SYMMETRIC_SEQUENTIAL -> b.symmetricSequential(1);
                 case UDP_BLOCKED -> b.portRestricted().udpBlocked(true);
@@ -50,7 +50,7 @@ final class NatWorld {
                         NatHints.Filtering.ADDRESS_AND_PORT_DEPENDENT, NatHints.PortAllocation.RANDOM);
                 case SYMMETRIC_SEQUENTIAL -> new NatHints(NatHints.Mapping.ADDRESS_AND_PORT_DEPENDENT,
                         NatHints.Filtering.ADDRESS_AND_PORT_DEPENDENT, NatHints.PortAllocation.SEQUENTIAL);
-                case UDP_BLOCKED, NONE -> NatHints.UNKNOWN;
+                case UDP_BLOCKED -> NatHints.UNKNOWN;
             };
         }
     }

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import dev.srudp.core.punch.PairKind;
 import dev.srudp.core.punch.PunchStats;
+import dev.srudp.core.punch.Puncher;
 import dev.srudp.testkit.NatWorld.Router;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,7 +94,7 @@ class PunchSimulationTest {
         assertTrue(reason.contains("symmetric (random ports): a gate or relay is needed"), reason);
         PunchStats stats = w.a.endpoint.core().punchStats().get(0);
         assertFalse(stats.succeeded());
-        assertTrue(stats.probesSent() > 0 && stats.probesSent() <= 500 + dev.srudp.core.punch.Puncher.BIRTHDAY_PROBES, stats.toString());
+        assertTrue(stats.probesSent() > 0 && stats.probesSent() <= 500 + Puncher.BIRTHDAY_PROBES, stats.toString());
     }
 
     @Test

@@ -89,7 +89,7 @@ public final class Puncher {
     static final long BIRTHDAY_PACE_NANOS = BIRTHDAY_PACE.toNanos();
     static final long GRACE_NANOS = GRACE.toNanos();
     static final long CONTROLLED_WAIT_NANOS = CONTROLLED_WAIT.toNanos();
-    static final long MIN_TRIGGER_GAP_NANOS = 50_000_000L;
+    static final long MIN_TRIGGER_GAP_NANOS = 20_000_000L;
     static final int RECENT_STATS = 16;
 
     /** What the punch engine needs from its endpoint. */
@@ -526,7 +526,7 @@ public final class Puncher {
     /** The pair (local, from), added as peer-reflexive when new (bounded), or null when full. */
     private static CandidatePair learn(PunchAttempt a, InetSocketAddress local, InetSocketAddress from) {
         CandidatePair p = a.find(local, from);
-        if (p == null && a.peerReflexiveLearned < MAX_PEER_REFLEXIVE && a.pairs.size() < MAX_PAIRS + MAX_PEER_REFLEXIVE) {
+        if (p == null && a.peerReflexiveLearned < MAX_PEER_REFLEXIVE) {
             p = new CandidatePair(local, from, PairKind.PEER_REFLEXIVE);
             a.pairs.add(p);
             a.peerReflexiveLearned++;

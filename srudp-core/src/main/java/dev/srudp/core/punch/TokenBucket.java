@@ -14,7 +14,8 @@ final class TokenBucket {
     /** Takes a token if one is there. */
     boolean tryTake(long nowNanos) {
         // the bucket is kept as the time at which it would be empty: full means burst tokens before now
-        long start = emptyAtNanos == Long.MIN_VALUE ? nowNanos - burstNanos : Math.max(emptyAtNanos, nowNanos - burstNanos);
+        long full = nowNanos - burstNanos;
+        long start = emptyAtNanos == Long.MIN_VALUE ? full : Math.max(emptyAtNanos, full);
         if (start + nanosPerToken > nowNanos) {
             return false;
         }
