@@ -82,6 +82,16 @@ final class NatWorld {
         SimNat nat() {
             return (SimNat) router;
         }
+
+        /** "connected", or the reason the punch failed. */
+        String outcome() {
+            try {
+                punch.join();
+                return "connected";
+            } catch (java.util.concurrent.CompletionException e) {
+                return e.getCause().getMessage();
+            }
+        }
     }
 
     private NatWorld(SimNetwork net, Peer a, Peer b) {

@@ -18,7 +18,6 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
 /** Hole punching between peers behind simulated NATs and firewalls (issue 5's matrix and cases). */
@@ -192,12 +191,7 @@ class PunchSimulationTest {
     }
 
     private static String reason(NatWorld.Peer p) {
-        try {
-            p.punch.join();
-            return "connected";
-        } catch (CompletionException e) {
-            return e.getCause().getMessage();
-        }
+        return p.outcome();
     }
 
     private static String outcome(NatWorld w) {

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
 /** Issue 7: port prediction and the birthday technique against symmetric NATs, in the simulator. */
@@ -94,11 +93,6 @@ class SymmetricNatSimulationTest {
     }
 
     private static String reason(NatWorld.Peer p) {
-        try {
-            p.punch.join();
-            return "connected";
-        } catch (CompletionException e) {
-            return e.getCause().getMessage();
-        }
+        return p.outcome();
     }
 }
