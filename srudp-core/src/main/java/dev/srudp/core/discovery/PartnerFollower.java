@@ -138,8 +138,23 @@ public final class PartnerFollower implements PartnerLink {
     /** Starts watching the directory. */
     public void start() {
         watch = directory.watch(partner, this::onRecord);
-        ticker = scheduler.scheduleWithFixedDelay(this::maintain, TICK.toMillis(), TICK.toMillis(),
+        ticker = scheduler.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** A periodic check; an exception must not end the schedule (it would stop all reconnecting). */
+    private void tick() {
+        try {
+            maintain();
+        } catch (RuntimeException e) {
+            lock.lock();
+            try {
+                attempting = false;
+                lastProblem = "reaching the partner failed: " + e;
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     /** A record (untrusted bytes) from the directory. */
@@ -219,13 +234,14 @@ public final class PartnerFollower implements PartnerLink {
         }
         reach.reach(record).whenComplete((c, e) -> {
             if (e == null) {
+                // adopted first: a tick in between must not see neither an attempt nor a connection
+                adopt(c);
                 lock.lock();
                 try {
                     attempting = false;
                 } finally {
                     lock.unlock();
                 }
-                adopt(c);
             } else {
                 failed(unwrap(e));
             }
