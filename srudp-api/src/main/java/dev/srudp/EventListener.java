@@ -42,4 +42,24 @@ public interface EventListener {
     /** The peer's address changed and the new path was validated. */
     default void pathChanged(PeerId peer, InetSocketAddress oldRemote, InetSocketAddress newRemote) {
     }
+
+    /**
+     * Hole punching toward a partner started with {@code candidatePairs} pairs (each local socket
+     * with each of the partner's candidate addresses it can reach).
+     */
+    default void punchStarted(PeerId peer, int candidatePairs) {
+    }
+
+    /**
+     * Punching found a direct path: the handshake completed on the pair {@code local -> remote},
+     * of the kind {@code pairKind} ("host", "ipv6", "reflexive", "peer-reflexive", "predicted"),
+     * {@code elapsedMillis} after punching started, this side having sent {@code probesSent} probes.
+     */
+    default void punchSucceeded(PeerId peer, InetSocketAddress local, InetSocketAddress remote, String pairKind,
+            long elapsedMillis, int probesSent) {
+    }
+
+    /** Punching gave up after {@code elapsedMillis}; {@code reason} says what is known about why. */
+    default void punchFailed(PeerId peer, String reason, long elapsedMillis, int probesSent) {
+    }
 }

@@ -152,10 +152,15 @@ final class Session {
                 endpoint.addAddressListener(() -> System.err.println("srudp: public addresses (STUN): "
                         + endpoint.reflexiveAddresses()));
             }
-            discoverNat(endpoint, servers);
         }
+        java.util.concurrent.CompletableFuture<Void> discovery = servers.isEmpty()
+                ? java.util.concurrent.CompletableFuture.completedFuture(null) : discoverNat(endpoint, servers);
         if (publish != null) {
+            long deadline = System.nanoTime() + FIRST_GATHERING_WAIT.toNanos();
             awaitFirstGathering(endpoint);
+            // the first record carries the NAT hints when discovery finishes in time: a partner
+            // behind a symmetric NAT needs them to choose how to punch
+            awaitQuietly(discovery, deadline - System.nanoTime());
             writePublished(invitation(endpoint));
             endpoint.addAddressListener(() -> republish(endpoint));
         }
@@ -184,13 +189,24 @@ final class Session {
         }
     }
 
+    private static void awaitQuietly(java.util.concurrent.CompletableFuture<?> f, long nanos) {
+        try {
+            f.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // published without hints; they are added when discovery finishes
+        }
+    }
+
     /**
      * Classifies this peer's NAT (RFC 5780) in the background; the result goes into the record,
      * which is republished when it is known.
      */
-    private void discoverNat(Endpoint endpoint, List<InetSocketAddress> servers) throws ExitCodes.Failure {
+    private java.util.concurrent.CompletableFuture<Void> discoverNat(Endpoint endpoint, List<InetSocketAddress> servers) {
+        java.util.concurrent.CompletableFuture<Void> none = java.util.concurrent.CompletableFuture.completedFuture(null);
         if (!(endpoint instanceof StunPort port)) {
-            return;
+            return none;
         }
         java.util.Set<java.net.InetAddress> own = new java.util.HashSet<>();
         try {
@@ -198,10 +214,11 @@ final class Session {
                 own.add(c.address().getAddress());
             }
         } catch (IOException e) {
-            return;
+            return none;
         }
-        NatBehaviourDiscovery.discover(port, servers, own).thenAccept(report -> {
+        return NatBehaviourDiscovery.discover(port, servers, own).thenAccept(report -> {
             natHints = report.hints();
+            port.setLocalNatHints(report.hints());
             if (verbose) {
                 System.err.println("srudp: NAT behaviour: " + String.join("; ", report.findings()));
             }
@@ -398,6 +415,32 @@ final class Session {
         @Override
         public void pathChanged(PeerId peer, InetSocketAddress oldRemote, InetSocketAddress newRemote) {
             out.println("srudp: the partner moved from " + oldRemote + " to " + newRemote);
+        }
+
+        // the punch lines are parsed by the NAT lab's harness: keep their shape (docs/cli.md)
+        @Override
+        public void punchStarted(PeerId peer, int candidatePairs) {
+            out.println("srudp: punching " + dev.srudp.core.record.Fingerprint.of(peer) + ": " + candidatePairs
+                    + " candidate pairs");
+        }
+
+        @Override
+        public void punchSucceeded(PeerId peer, InetSocketAddress local, InetSocketAddress remote, String pairKind,
+                long elapsedMillis, int probesSent) {
+            out.println("srudp: direct path " + text(local) + " -> " + text(remote) + " (" + pairKind + ") after "
+                    + elapsedMillis + " ms, " + probesSent + " probes");
+        }
+
+        /** host:port, with brackets around an IPv6 address and no resolver lookup. */
+        static String text(InetSocketAddress a) {
+            String host = a.getAddress().getHostAddress();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+        }
+
+        @Override
+        public void punchFailed(PeerId peer, String reason, long elapsedMillis, int probesSent) {
+            out.println("srudp: punching " + dev.srudp.core.record.Fingerprint.of(peer) + " failed after "
+                    + elapsedMillis + " ms, " + probesSent + " probes: " + reason);
         }
     }
 }

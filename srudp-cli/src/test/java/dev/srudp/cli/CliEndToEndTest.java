@@ -82,10 +82,34 @@ class CliEndToEndTest {
         Path inB = randomFile("in-b", 1 << 20, 5);
         // A starts first and waits for B's file to appear
         exchange(inA, inB,
-                List.of("connect", "--home", dir.resolve("a").toString(), "--bind", "127.0.0.1", "--publish",
+                List.of("connect", "-v", "--home", dir.resolve("a").toString(), "--bind", "127.0.0.1", "--publish",
                         fileA.toString(), fileB.toString()),
-                List.of("connect", "--home", dir.resolve("b").toString(), "--bind", "127.0.0.1", "--publish",
+                List.of("connect", "-v", "--home", dir.resolve("b").toString(), "--bind", "127.0.0.1", "--publish",
                         fileB.toString(), fileA.toString()));
+        // the lines the NAT lab's harness parses (docs/cli.md)
+        String both = Files.readString(dir.resolve("err-a")) + Files.readString(dir.resolve("err-b"));
+        assertTrue(both.matches("(?s).*srudp: punching [a-z0-9]{4}-[a-z0-9-]+: 1 candidate pairs\\R.*"), both);
+        assertTrue(both.matches("(?s).*srudp: direct path 127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:\\d+ \\(host\\) after "
+                + "\\d+ ms, \\d+ probes\\R.*"), both);
+    }
+
+    @Test
+    @Timeout(60)
+    void aPartnerThatNeverAnswersIsReportedWithTheReasonWithinFifteenSeconds() throws Exception {
+        String homeB = dir.resolve("b").toString();
+        // B's invitation names a port where nobody runs
+        String inviteB = output("invite", "--home", homeB, "--bind", "127.0.0.1", "--port", "9");
+        Path errA = dir.resolve("err-a");
+        long start = System.nanoTime();
+        Process a = srudp("connect", "--home", dir.resolve("a").toString(), "--bind", "127.0.0.1", "--timeout", "15s",
+                inviteB).redirectError(errA.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        a.getOutputStream().close();
+        int code = finish(a, errA);
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        String err = Files.readString(errA);
+        assertEquals(ExitCodes.CONNECT, code, err);
+        assertTrue(seconds <= 20, seconds + " s");
+        assertTrue(err.matches("(?s).*srudp: cannot reach [a-z0-9-]+: no candidate pair answered in 10 s.*"), err);
     }
 
     /**

@@ -16,6 +16,7 @@ import dev.srudp.core.net.Engine;
 import dev.srudp.core.net.UdpLoop;
 import dev.srudp.PartnerLink;
 import dev.srudp.core.discovery.PartnerFollower;
+import dev.srudp.core.punch.Puncher;
 import dev.srudp.core.record.RecordVerifier;
 import dev.srudp.core.record.SequenceStore;
 import dev.srudp.spi.PeerDirectories;
@@ -66,6 +67,7 @@ final class UdpEndpoint implements Endpoint, dev.srudp.core.stun.StunPort {
         this.core = new EndpointCore(ctx, loop.localAddresses());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("srudp-directory-" + n));
         core.setAcceptInterceptor(this::claimForFollower);
+        core.setExtraSockets(loop.extraSockets());
         Engine engine = config.emulatedDelay().isZero() ? core
                 : new DelayingEngine(core, config.emulatedDelay().toNanos());
         loop.start(engine, "srudp-loop-" + n, core::failAll);
@@ -154,6 +156,11 @@ final class UdpEndpoint implements Endpoint, dev.srudp.core.stun.StunPort {
     }
 
     @Override
+    public void setLocalNatHints(dev.srudp.core.record.NatHints hints) {
+        core.setLocalNatHints(hints);
+    }
+
+    @Override
     public Connection connect(PeerAddress peer) throws IOException, InterruptedException {
         return await(connectAsync(peer));
     }
@@ -176,15 +183,12 @@ final class UdpEndpoint implements Endpoint, dev.srudp.core.stun.StunPort {
                                 + "srudp-discovery-manual (srudp:, file:) on the class path"));
         PartnerFollower follower = new PartnerFollower(partner, provider.create(directorySettings),
                 new RecordVerifier(Clock.systemUTC(), sequences),
-                address -> core.connect(address, min(config.handshakeTimeout(), PartnerFollower.ATTEMPT_TIMEOUT)),
+                (PartnerFollower.Reach) record -> core.punch(record.certifiedKey(), record.candidates(),
+                        record.natHints(), Puncher.DEFAULT_TIMEOUT),
                 scheduler, id -> core.claimAccepted(c -> id.equals(c.peer())));
         followers.add(follower);
         follower.start();
         return follower;
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** On the loop: a connection from a followed partner goes to its follower, not to accept(). */

@@ -55,8 +55,41 @@ public final class SimEndpoint {
         EndpointContext ctx = new EndpointContext(identity, staticKey, config, random,
                 () -> EPOCH_OFFSET_NANOS + clock.nowNanos(), Runnable::run);
         EndpointCore core = new EndpointCore(ctx, List.of(address));
-        network.attach(core, address);
+        SimNode node = network.attach(core, address);
+        core.setExtraSockets(new SimSockets(network, node));
         return new SimEndpoint(network, core, address, identity);
+    }
+
+    /** Extra sockets in the simulator: more addresses of the node, ports counted up from 20000. */
+    private static final class SimSockets implements dev.srudp.core.net.ExtraSockets {
+        private final SimNetwork network;
+        private final SimNode node;
+        private int nextPort = 20_000;
+
+        SimSockets(SimNetwork network, SimNode node) {
+            this.network = network;
+            this.node = node;
+        }
+
+        @Override
+        public List<InetSocketAddress> open(InetSocketAddress like, int count) {
+            List<InetSocketAddress> opened = new java.util.ArrayList<>();
+            while (opened.size() < count && nextPort <= 65_535) {
+                InetSocketAddress a = new InetSocketAddress(like.getAddress(), nextPort++);
+                if (!network.isOwned(a)) {
+                    network.addAddress(node, a);
+                    opened.add(a);
+                }
+            }
+            return opened;
+        }
+
+        @Override
+        public void close(InetSocketAddress socket) {
+            if (!node.addresses().contains(socket)) {
+                network.removeAddress(socket);
+            }
+        }
     }
 
     /** A deterministic {@code SecureRandom}: the same seed gives the same keys and IDs. */

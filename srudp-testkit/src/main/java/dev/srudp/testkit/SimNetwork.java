@@ -143,6 +143,30 @@ public final class SimNetwork {
     }
 
     /**
+     * Gives {@code node} one more local address (an extra socket its engine opened); datagrams to
+     * it reach the node, and the node may send from it.
+     *
+     * @throws IllegalArgumentException if the address is unresolved or already owned
+     */
+    public void addAddress(SimNode node, InetSocketAddress address) {
+        Objects.requireNonNull(address, "address");
+        if (address.isUnresolved() || owners.containsKey(address)) {
+            throw new IllegalArgumentException("address " + address + " is unresolved or already owned");
+        }
+        owners.put(address, node);
+    }
+
+    /** Takes away an address {@link #addAddress} gave (a closed socket); returns whether it was owned. */
+    public boolean removeAddress(InetSocketAddress address) {
+        return owners.remove(address) != null;
+    }
+
+    /** Whether some node owns {@code address}. */
+    public boolean isOwned(InetSocketAddress address) {
+        return owners.containsKey(address);
+    }
+
+    /**
      * Sets the conditions of the direction {@code from -> to}. May be called during a run: the
      * link keeps its queue, its FIFO state and its random stream.
      */

@@ -1202,6 +1202,10 @@ public final class ConnectionCore implements LossRecovery.Listener {
         return remoteAddress;
     }
 
+    InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
     ConnectionClosedException closeCause() {
         return closeCause;
     }

@@ -18,6 +18,12 @@ import dev.srudp.core.net.Engine;
 import dev.srudp.core.stun.BindingResult;
 import dev.srudp.core.stun.StunAgent;
 import dev.srudp.core.stun.StunResponder;
+import dev.srudp.core.net.ExtraSockets;
+import dev.srudp.core.punch.PunchStats;
+import dev.srudp.core.punch.Puncher;
+import dev.srudp.core.record.Candidate;
+import dev.srudp.core.record.CandidateKind;
+import dev.srudp.core.record.NatHints;
 import dev.srudp.core.wire.HandshakePayload;
 import dev.srudp.core.wire.Packets;
 import dev.srudp.core.wire.WireFormatException;
@@ -88,6 +94,13 @@ public final class EndpointCore implements Engine, dev.srudp.core.stun.StunPort 
     private final List<Runnable> addressListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile List<InetSocketAddress> reflexive = List.of();
     private volatile List<BindingResult> lastGathering = List.of();
+    private final Puncher puncher;
+    /** Extra sockets the punch engine opened and has not given back yet. */
+    private final java.util.Set<InetSocketAddress> extraInUse = new java.util.HashSet<>();
+    /** Extra sockets given back while a connection still used them: closed when it goes. */
+    private final java.util.Set<InetSocketAddress> extraReleased = new java.util.HashSet<>();
+    private ExtraSockets extraSockets = ExtraSockets.NONE;
+    private volatile NatHints localNatHints = NatHints.UNKNOWN;
     private volatile Runnable wakeup = () -> { };
     private volatile Thread owner;
     private long nowNanos;
@@ -106,9 +119,77 @@ public final class EndpointCore implements Engine, dev.srudp.core.stun.StunPort 
         byte[] secret = new byte[32];
         ctx.random.nextBytes(secret);
         this.cookies = new CookieJar(secret);
+        this.puncher = new Puncher(ctx.staticKey, ctx.random, ctx.listener, ctx.callbacks, new Puncher.Host() {
+            @Override
+            public CompletableFuture<Connection> handshake(CertifiedKey peer, InetSocketAddress local,
+                    InetSocketAddress remote, long timeoutNanos, long now) {
+                CompletableFuture<Connection> f = new CompletableFuture<>();
+                startConnect(PeerAddress.of(remote, peer), peer.staticKey(), f, now, timeoutNanos, local);
+                return f;
+            }
+
+            @Override
+            public void later(java.util.function.LongConsumer task) {
+                commands.add(() -> task.accept(nowNanos));
+                wakeup.run();
+            }
+
+            @Override
+            public List<InetSocketAddress> openSockets(InetSocketAddress like, int count) {
+                List<InetSocketAddress> opened = extraSockets.open(like, count);
+                extraInUse.addAll(opened);
+                return opened;
+            }
+
+            @Override
+            public void releaseSockets(List<InetSocketAddress> sockets) {
+                for (InetSocketAddress s : sockets) {
+                    if (extraInUse.remove(s)) {
+                        extraReleased.add(s);
+                        closeIfUnused(s);
+                    }
+                }
+            }
+        });
         this.stun = new StunAgent(ctx.config.stunServers(), this.localAddresses, ctx.config.stunRefreshInterval(),
                 ctx.random, ctx.config.answerStun() ? StunResponder.forSockets(this.localAddresses) : null,
                 (local, remote, bytes) -> outgoing.add(new Outgoing(local, remote, bytes)), this::reflexiveChanged);
+    }
+
+    /**
+     * Where extra sockets come from (the birthday technique of hole punching); none unless the
+     * owner provides them. Call before the engine runs.
+     */
+    public void setExtraSockets(ExtraSockets sockets) {
+        this.extraSockets = sockets;
+    }
+
+    /**
+     * What this endpoint knows about its own NAT (RFC 5780 discovery, published in its record): it
+     * decides whether punching toward a partner behind a cone NAT opens many sockets (this side
+     * symmetric with random ports) or not. Unknown by default.
+     */
+    @Override
+    public void setLocalNatHints(NatHints hints) {
+        this.localNatHints = java.util.Objects.requireNonNull(hints, "hints");
+    }
+
+    /** Extra sockets open now (punching, or carrying a connection that punching found). */
+    public int extraSocketCount() {
+        return extraInUse.size() + extraReleased.size();
+    }
+
+    private void closeIfUnused(InetSocketAddress socket) {
+        if (!extraReleased.contains(socket)) {
+            return;
+        }
+        for (ConnectionCore c : byCid.values()) {
+            if (socket.equals(c.localAddress())) {
+                return;
+            }
+        }
+        extraReleased.remove(socket);
+        extraSockets.close(socket);
     }
 
     // ================================================================ STUN
@@ -248,12 +329,82 @@ public final class EndpointCore implements Engine, dev.srudp.core.stun.StunPort 
             pinned = cert.staticKey();
         }
         byte[] pinnedKey = pinned;
-        execute(null, now -> startConnect(peer, pinnedKey, future, now, handshakeTimeout.toNanos()));
+        execute(null, now -> startConnect(peer, pinnedKey, future, now, handshakeTimeout.toNanos(), null));
         return future;
     }
 
+    /**
+     * Punches a hole toward a partner known by its certified key, trying every candidate address
+     * at once (see {@link Puncher}), and completes with the connection over the first pair that
+     * works, or with a {@link dev.srudp.ConnectionTimeoutException} whose message says why none
+     * did. The addresses are taken as host candidates; the partner's record gives better ones
+     * through {@link #punch(CertifiedKey, List, NatHints, java.time.Duration)}.
+     */
+    public CompletableFuture<Connection> punch(CertifiedKey peer, List<InetSocketAddress> partnerCandidates,
+            java.time.Duration timeout) {
+        List<Candidate> candidates = new ArrayList<>();
+        for (InetSocketAddress a : partnerCandidates) {
+            candidates.add(new Candidate(CandidateKind.HOST, a));
+        }
+        return punch(peer, candidates, NatHints.UNKNOWN, timeout);
+    }
+
+    /** Punches toward a partner with the candidates and NAT hints of its record; see {@link Puncher}. */
+    public CompletableFuture<Connection> punch(CertifiedKey peer, List<Candidate> candidates, NatHints partnerHints,
+            java.time.Duration timeout) {
+        CompletableFuture<Connection> future = new CompletableFuture<>();
+        if (crash != null) {
+            future.completeExceptionally(crash);
+            return future;
+        }
+        StaticKeyCertificate cert = StaticKeyCertificate.decode(peer.encoded());
+        if (!cert.isValid()) {
+            future.completeExceptionally(new AuthenticationException("the certified key given for "
+                    + peer.identity() + " has an invalid signature"));
+            return future;
+        }
+        List<Candidate> copy = List.copyOf(candidates);
+        execute(null, now -> {
+            if (closing) {
+                future.completeExceptionally(new ConnectionClosedException("the endpoint is closed",
+                        ErrorCodes.ENDPOINT_CLOSING, false));
+                return;
+            }
+            List<Connection> waiting = accepted.removeIf(c -> peer.identity().equals(c.peer()));
+            if (!waiting.isEmpty()) {
+                // the partner reached us before we started toward it: that connection is the result
+                Connection first = waiting.get(0);
+                ctx.callbacks.execute(() -> future.complete(first));
+                for (Connection extra : waiting.subList(1, waiting.size())) {
+                    extra.closeAsync();
+                }
+                return;
+            }
+            puncher.start(peer, copy, partnerHints, localNatHints, localAddresses, timeout.toNanos(), now)
+                    .whenComplete((c, e) -> {
+                        if (e == null) {
+                            future.complete(c);
+                        } else {
+                            future.completeExceptionally(e);
+                        }
+                    });
+            wakeup.run();
+        });
+        return future;
+    }
+
+    /** X25519 agreements done for probes from keys this endpoint did not punch toward (rate-limited). */
+    public long probeKeyAgreements() {
+        return puncher.derivations();
+    }
+
+    /** How the last punch attempts went (at most 16, oldest first). */
+    public List<PunchStats> punchStats() {
+        return puncher.recentStats();
+    }
+
     private void startConnect(PeerAddress peer, byte[] pinned, CompletableFuture<Connection> future,
-            long now, long handshakeTimeoutNanos) {
+            long now, long handshakeTimeoutNanos, InetSocketAddress fromLocal) {
         if (closing) {
             future.completeExceptionally(new ConnectionClosedException("the endpoint is closed",
                     ErrorCodes.ENDPOINT_CLOSING, false));
@@ -264,7 +415,7 @@ public final class EndpointCore implements Engine, dev.srudp.core.stun.StunPort 
                     + ctx.config.maxConnections() + " connections", ErrorCodes.CONNECTION_REFUSED, false));
             return;
         }
-        InetSocketAddress local = chooseLocal(peer.address());
+        InetSocketAddress local = fromLocal != null ? fromLocal : chooseLocal(peer.address());
         ConnectionCore c = ConnectionCore.initiate(this, newConnectionId(), local, peer.address(),
                 peer.identity().orElse(null), pinned, now, future, handshakeTimeoutNanos);
         if (c.state() == ConnectionState.CLOSED) {
@@ -451,6 +602,12 @@ public final class EndpointCore implements Engine, dev.srudp.core.stun.StunPort 
                     dropped(from, "malformed reject");
                 }
             }
+            case PROBE -> {
+                String problem = puncher.onProbe(now, local, from, datagram);
+                if (problem != null) {
+                    dropped(from, problem);
+                }
+            }
             case STUN -> {
                 String problem = stun.onDatagram(now, local, from, datagram);
                 if (problem != null) {
@@ -557,6 +714,10 @@ public final class EndpointCore implements Engine, dev.srudp.core.stun.StunPort 
                 adopted = ours.takeConnectFuture();
                 discard(ours, now);
             }
+            if (adopted == null) {
+                // the partner we punch toward started the handshake over a pair: it ends the punch
+                adopted = puncher.adoptIncoming(remoteStatic, local, from, now);
+            }
             lastTimestamps.put(initiatorId, payload.timestamp());
         }
         ConnectionCore c = ConnectionCore.respond(this, newConnectionId(), local, from, handshake, ephemeral, init,
@@ -606,6 +767,11 @@ public final class EndpointCore implements Engine, dev.srudp.core.stun.StunPort 
             out.put(o.bytes());
             return new Transmit(o.local(), o.remote());
         }
+        Puncher.Outgoing probe = puncher.poll();
+        if (probe != null) {
+            out.put(probe.bytes());
+            return new Transmit(probe.local(), probe.remote());
+        }
         while (!active.isEmpty()) {
             ConnectionCore c = active.iterator().next();
             active.remove(c);
@@ -623,16 +789,16 @@ public final class EndpointCore implements Engine, dev.srudp.core.stun.StunPort 
 
     @Override
     public long nextTimeoutNanos() {
-        long stunDeadline = stun.nextTimeoutNanos();
+        long deadline = Math.min(puncher.nextTimeoutNanos(), stun.nextTimeoutNanos());
         while (!timers.isEmpty()) {
             Timer t = timers.peek();
             long[] state = timerState.get(t.connection());
             if (state != null && state[1] == t.generation()) {
-                return Math.min(t.deadlineNanos(), stunDeadline);
+                return Math.min(t.deadlineNanos(), deadline);
             }
             timers.poll();
         }
-        return stunDeadline == Long.MAX_VALUE ? NO_TIMEOUT : stunDeadline;
+        return deadline;
     }
 
     @Override
@@ -652,6 +818,9 @@ public final class EndpointCore implements Engine, dev.srudp.core.stun.StunPort 
         for (ConnectionCore c : due) {
             c.onTimeout(now);
             after(c);
+        }
+        if (puncher.nextTimeoutNanos() <= now) {
+            puncher.onTimeout(now);
         }
         if (stun.nextTimeoutNanos() <= now) {
             stun.onTimeout(now);
@@ -706,6 +875,9 @@ public final class EndpointCore implements Engine, dev.srudp.core.stun.StunPort 
         initiatingByStaticKey.values().remove(c);
         active.remove(c);
         timerState.remove(c);
+        if (!extraReleased.isEmpty()) {
+            closeIfUnused(c.localAddress());
+        }
     }
 
     /** An IK initiation fell back to XX: its pinned key no longer identifies it for simultaneous open. */

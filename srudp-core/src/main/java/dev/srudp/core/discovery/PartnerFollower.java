@@ -7,6 +7,7 @@ import dev.srudp.PeerAddress;
 import dev.srudp.PeerId;
 import dev.srudp.core.record.EndpointRecord;
 import dev.srudp.core.record.Expectation;
+import dev.srudp.core.record.Fingerprint;
 import dev.srudp.core.record.RecordCheck;
 import dev.srudp.core.record.RecordVerifier;
 import dev.srudp.spi.PeerDirectory;
@@ -28,22 +29,37 @@ import java.util.function.Function;
 
 /**
  * Follows one partner through a peer directory: verifies each record the directory delivers
- * (once, here: the directory is untrusted), connects to the newest valid one, and connects again
- * whenever the connection is lost. The first valid record pins the partner's identity; later
- * records must carry the same identity and a newer sequence number.
+ * (once, here: the directory is untrusted), reaches the partner described by the newest valid one,
+ * and reaches it again whenever the connection is lost (its path died: idle timeout, the partner
+ * moved or went away), always with the newest record. The first valid record pins the partner's
+ * identity; later records must carry the same identity and a newer sequence number.
+ *
+ * <p>How a record is turned into a connection is the {@link Reach} given: an endpoint punches on
+ * all the record's candidates at once ({@code EndpointCore.punch}); {@link #sequential} tries them
+ * one after the other with a plain handshake.
  */
 public final class PartnerFollower implements PartnerLink {
     /** How often the follower checks that its connection is alive. */
     static final Duration TICK = Duration.ofMillis(500);
     static final Duration MIN_RETRY = Duration.ofSeconds(1);
     static final Duration MAX_RETRY = Duration.ofSeconds(10);
-    /** How long one candidate address gets before the next is tried. */
+    /** How long one candidate address gets before the next is tried ({@link #sequential}). */
     public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+
+    /** Reaches the partner a record describes. */
+    @FunctionalInterface
+    public interface Reach {
+        /**
+         * Tries to reach the partner; the future completes with the connection, or exceptionally
+         * with an exception whose message says why it could not.
+         */
+        CompletableFuture<Connection> reach(EndpointRecord record);
+    }
 
     private final URI partner;
     private final PeerDirectory directory;
     private final RecordVerifier verifier;
-    private final Function<PeerAddress, CompletableFuture<Connection>> connector;
+    private final Reach reach;
     private final ScheduledExecutorService scheduler;
     private final Function<PeerId, List<Connection>> queuedFrom;
     private final ReentrantLock lock = new ReentrantLock();
@@ -53,6 +69,7 @@ public final class PartnerFollower implements PartnerLink {
     private PeerId peer;
     private Connection current;
     private boolean attempting;
+    private int failures;
     private EndpointRecord attemptRecord;
     private long nextAttemptNanos;
     private Duration retry = MIN_RETRY;
@@ -61,22 +78,83 @@ public final class PartnerFollower implements PartnerLink {
     private AutoCloseable watch;
     private ScheduledFuture<?> ticker;
 
+    /** A follower that connects to the record's addresses one at a time ({@link #sequential}). */
     public PartnerFollower(URI partner, PeerDirectory directory, RecordVerifier verifier,
             Function<PeerAddress, CompletableFuture<Connection>> connector, ScheduledExecutorService scheduler,
             Function<PeerId, List<Connection>> queuedFrom) {
+        this(partner, directory, verifier, sequential(connector), scheduler, queuedFrom);
+    }
+
+    /**
+     * @param reach      how a record becomes a connection (an endpoint punches)
+     * @param queuedFrom takes the connections from a peer that wait to be accepted (the partner
+     *                   connected before its record was seen)
+     */
+    public PartnerFollower(URI partner, PeerDirectory directory, RecordVerifier verifier, Reach reach,
+            ScheduledExecutorService scheduler, Function<PeerId, List<Connection>> queuedFrom) {
         this.queuedFrom = queuedFrom;
         this.partner = partner;
         this.directory = directory;
         this.verifier = verifier;
-        this.connector = connector;
+        this.reach = reach;
         this.scheduler = scheduler;
+    }
+
+    /**
+     * A {@link Reach} that connects to one candidate address at a time, in the record's order:
+     * two sessions to the same partner at once would leave each side holding a different one.
+     */
+    public static Reach sequential(Function<PeerAddress, CompletableFuture<Connection>> connector) {
+        return record -> {
+            CompletableFuture<Connection> result = new CompletableFuture<>();
+            List<PeerAddress> addresses = record.peerAddresses();
+            if (addresses.isEmpty()) {
+                result.completeExceptionally(new ConnectionTimeoutException("the partner's record lists no address"));
+            } else {
+                tryInTurn(connector, addresses, 0, result);
+            }
+            return result;
+        };
+    }
+
+    private static void tryInTurn(Function<PeerAddress, CompletableFuture<Connection>> connector,
+            List<PeerAddress> addresses, int index, CompletableFuture<Connection> result) {
+        connector.apply(addresses.get(index)).whenComplete((c, e) -> {
+            if (e == null) {
+                result.complete(c);
+            } else if (index + 1 < addresses.size()) {
+                tryInTurn(connector, addresses, index + 1, result);
+            } else {
+                result.completeExceptionally(new ConnectionTimeoutException("the partner did not answer at "
+                        + addresses.stream().map(PeerAddress::address).toList() + ": " + unwrap(e).getMessage()));
+            }
+        });
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
     /** Starts watching the directory. */
     public void start() {
         watch = directory.watch(partner, this::onRecord);
-        ticker = scheduler.scheduleWithFixedDelay(this::maintain, TICK.toMillis(), TICK.toMillis(),
+        ticker = scheduler.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** A periodic check; an exception must not end the schedule (it would stop all reconnecting). */
+    private void tick() {
+        try {
+            maintain();
+        } catch (RuntimeException e) {
+            lock.lock();
+            try {
+                attempting = false;
+                lastProblem = "reaching the partner failed: " + e;
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     /** A record (untrusted bytes) from the directory. */
@@ -137,68 +215,61 @@ public final class PartnerFollower implements PartnerLink {
     }
 
     private void maintain() {
-        List<PeerAddress> addresses;
+        EndpointRecord record;
         lock.lock();
         try {
             if (closed || attempting || (current != null && current.isOpen()) || latest == null
                     || System.nanoTime() < nextAttemptNanos) {
                 return;
             }
-            addresses = latest.peerAddresses();
-            if (addresses.isEmpty()) {
+            record = latest;
+            if (record.candidates().isEmpty()) {
                 lastProblem = "the partner's record lists no address";
                 return;
             }
             attempting = true;
-            attemptRecord = latest;
+            attemptRecord = record;
         } finally {
             lock.unlock();
         }
-        // one candidate address at a time, in the record's order, each for a short handshake: two
-        // sessions to the same partner at once would leave each side holding a different one
-        tryCandidate(addresses, 0, null);
-    }
-
-    private void tryCandidate(List<PeerAddress> addresses, int index, Throwable lastError) {
-        if (index >= addresses.size()) {
-            boolean newerRecord;
-            lock.lock();
-            try {
-                attempting = false;
-                lastProblem = "the partner did not answer at " + addresses.stream().map(PeerAddress::address).toList()
-                        + (lastError == null ? "" : ": " + lastError.getMessage());
-                newerRecord = latest != attemptRecord;
-                if (newerRecord) {
-                    // the partner published a new record meanwhile: try it at once
-                    nextAttemptNanos = 0;
-                    retry = MIN_RETRY;
-                } else {
-                    nextAttemptNanos = System.nanoTime() + retry.toNanos();
-                    retry = retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retry.multipliedBy(2);
-                }
-            } finally {
-                lock.unlock();
-            }
-            if (newerRecord) {
-                scheduler.execute(this::maintain);
-            }
-            return;
-        }
-        connector.apply(addresses.get(index)).whenComplete((c, e) -> {
+        reach.reach(record).whenComplete((c, e) -> {
             if (e == null) {
+                // adopted first: a tick in between must not see neither an attempt nor a connection
+                adopt(c);
                 lock.lock();
                 try {
                     attempting = false;
                 } finally {
                     lock.unlock();
                 }
-                adopt(c);
             } else {
-                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                        ? e.getCause() : e;
-                tryCandidate(addresses, index + 1, cause);
+                failed(unwrap(e));
             }
         });
+    }
+
+    private void failed(Throwable cause) {
+        boolean newerRecord;
+        lock.lock();
+        try {
+            attempting = false;
+            failures++;
+            lastProblem = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            newerRecord = latest != attemptRecord;
+            if (newerRecord) {
+                // the partner published a new record meanwhile: try it at once
+                nextAttemptNanos = 0;
+                retry = MIN_RETRY;
+            } else {
+                nextAttemptNanos = System.nanoTime() + retry.toNanos();
+                retry = retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retry.multipliedBy(2);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (newerRecord) {
+            scheduler.execute(this::maintain);
+        }
     }
 
     private void adopt(Connection c) {
@@ -261,15 +332,17 @@ public final class PartnerFollower implements PartnerLink {
             return next.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             String problem;
+            String who;
             lock.lock();
             try {
                 waiters.remove(next);
-                problem = lastProblem;
+                problem = attempting && failures == 0 ? "no candidate pair answered within " + timeout.toSeconds()
+                        + " s" : lastProblem;
+                who = peer != null ? Fingerprint.of(peer) : partner.toString();
             } finally {
                 lock.unlock();
             }
-            throw new ConnectionTimeoutException("no connection to " + partner + " within " + timeout.toSeconds()
-                    + " s: " + problem);
+            throw new ConnectionTimeoutException("cannot reach " + who + ": " + problem);
         } catch (ExecutionException e) {
             throw new IOException(e.getCause());
         } catch (InterruptedException e) {

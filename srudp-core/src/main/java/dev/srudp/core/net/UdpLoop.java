@@ -49,25 +49,70 @@ public final class UdpLoop implements AutoCloseable {
         selector = Selector.open();
         try {
             for (InetSocketAddress bind : bindAddresses) {
-                DatagramChannel channel = DatagramChannel.open();
-                try {
-                    channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
-                    channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
-                    channel.bind(bind);
-                } catch (IOException e) {
-                    channel.close();
-                    throw new IOException("cannot bind UDP socket to " + bind + ": " + e.getMessage(), e);
-                }
-                channel.configureBlocking(false);
-                InetSocketAddress actual = (InetSocketAddress) channel.getLocalAddress();
-                channel.register(selector, SelectionKey.OP_READ, actual);
-                channels.put(actual, channel);
-                localAddresses.add(actual);
+                localAddresses.add(openChannel(bind, true));
             }
         } catch (IOException | RuntimeException e) {
             closeChannels();
             throw e;
         }
+    }
+
+    /** Binds a non-blocking channel and registers it for reading; returns its bound address. */
+    private InetSocketAddress openChannel(InetSocketAddress bind, boolean largeBuffers) throws IOException {
+        DatagramChannel channel = DatagramChannel.open();
+        try {
+            if (largeBuffers) {
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
+                channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
+            }
+            channel.bind(bind);
+            channel.configureBlocking(false);
+            InetSocketAddress actual = (InetSocketAddress) channel.getLocalAddress();
+            channel.register(selector, SelectionKey.OP_READ, actual);
+            channels.put(actual, channel);
+            return actual;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw new IOException("cannot bind UDP socket to " + bind + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Extra sockets for the engine (the birthday technique of hole punching). Only the loop thread
+     * may use it: the engine calls it while the loop runs the engine.
+     */
+    public ExtraSockets extraSockets() {
+        return new ExtraSockets() {
+            @Override
+            public List<InetSocketAddress> open(InetSocketAddress like, int count) {
+                List<InetSocketAddress> opened = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    try {
+                        // the extra sockets carry probes, and at most one connection: default buffers
+                        opened.add(openChannel(new InetSocketAddress(like.getAddress(), 0), false));
+                    } catch (IOException e) {
+                        log.debug("opened {} of {} extra sockets: {}", opened.size(), count, e.toString());
+                        break;
+                    }
+                }
+                return opened;
+            }
+
+            @Override
+            public void close(InetSocketAddress socket) {
+                if (localAddresses.contains(socket)) {
+                    return;
+                }
+                DatagramChannel channel = channels.remove(socket);
+                if (channel != null) {
+                    try {
+                        channel.close();
+                    } catch (IOException e) {
+                        log.debug("closing {} failed", socket, e);
+                    }
+                }
+            }
+        };
     }
 
     /** The bound addresses, with the ports the system chose. */

@@ -22,4 +22,11 @@ public interface StunPort {
 
     /** The endpoint's bound sockets. */
     List<InetSocketAddress> localAddresses();
+
+    /**
+     * Tells the endpoint what discovery found out about its own NAT: hole punching toward a
+     * partner behind a cone NAT opens many sockets when this side's NAT is symmetric with random
+     * ports (docs/protocol.md, "Symmetric NATs").
+     */
+    void setLocalNatHints(dev.srudp.core.record.NatHints hints);
 }
