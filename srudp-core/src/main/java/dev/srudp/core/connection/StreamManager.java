@@ -12,6 +12,7 @@ import dev.srudp.core.wire.VarInt;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -53,6 +54,8 @@ final class StreamManager {
     private long receivedBytes;
     private long consumedBytes;
     private boolean maxDataDue;
+    /** Whether the peer's connection-level credit was below a quarter of the window at the last frame. */
+    private boolean connectionCreditLow;
 
     StreamManager(ConnectionCore connection, EndpointCore endpoint, boolean initiator, Violations violations) {
         this.connection = connection;
@@ -169,9 +172,33 @@ final class StreamManager {
                     + " pieces");
             case OK -> {
                 countReceived(stream);
-                releaseIfTerminal(stream);
+                noteReads(stream);
             }
         }
+    }
+
+    /**
+     * Takes in what the application read from {@code stream} so far (its reads need not wake the
+     * loop while the peer has credit to spare, because its next frames bring the loop here), and
+     * tells the buffer whether the next reads must wake the loop: they must once the peer's credit
+     * for the stream or the connection runs below a quarter of the window, or a read that
+     * should extend it could go unnoticed while the peer waits.
+     */
+    private void noteReads(StreamState stream) {
+        onConsumed(stream);
+        boolean connectionLow = localMaxData - receivedBytes < ctx.config.connectionReceiveWindow() / 4;
+        if (connectionLow && !connectionCreditLow) {
+            // other streams' readers may have been quiet: count their reads now, and from now on
+            // let every read tell the loop
+            for (StreamState other : new ArrayList<>(streams.values())) {
+                other.receive.quietReads(false);
+                onConsumed(other);
+            }
+        }
+        connectionCreditLow = connectionLow;
+        boolean streamLow = stream.advertisedMaxStreamData - stream.receivedCounted
+                < ctx.config.streamReceiveWindow() / 4;
+        stream.receive.quietReads(!connectionLow && !streamLow);
     }
 
     private void countReceived(StreamState stream) {

@@ -52,6 +52,12 @@ public final class ReceiveBuffer {
     private long finalSize = -1;
     private IOException failure;
     private boolean stopped;
+    /**
+     * Set by the loop while the peer has credit to spare and so will send more frames, at whose
+     * arrival the loop sees what was read: reads then need not wake the loop. Cleared when credit
+     * runs low, so that a read which should extend it tells the loop at once.
+     */
+    private boolean quiet;
 
     private record PendingRead(ByteBuffer dst, CompletableFuture<Integer> future) {
     }
@@ -59,7 +65,9 @@ public final class ReceiveBuffer {
     /**
      * @param window     the most bytes held ahead of the reader
      * @param onConsumed run (on the reading thread, outside the lock) after the application read,
-     *                   so the loop can extend the peer's credit
+     *                   so the loop can extend the peer's credit; not run while the loop asked for
+     *                   {@linkplain #quietReads quiet reads}, except for the read that reaches
+     *                   the end of the stream
      * @param callbacks  where asynchronous reads complete (never the loop)
      */
     public ReceiveBuffer(int window, Runnable onConsumed, Executor callbacks) {
@@ -191,6 +199,24 @@ public final class ReceiveBuffer {
         }
     }
 
+    /**
+     * Whether reads may leave the loop untold (see {@code onConsumed}). The loop sets it when it
+     * will look at {@link #readOffset} again anyway, because more frames are bound to come.
+     */
+    public void quietReads(boolean quietReads) {
+        lock.lock();
+        try {
+            this.quiet = quietReads;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the loop must hear of a read of {@code n} bytes that just happened. */
+    private boolean tellLocked(int n) {
+        return n > 0 && (!quiet || readOffset == finalSize);
+    }
+
     // ---- application side --------------------------------------------------------------------
 
     /** Reads up to {@code len} bytes, blocking until some arrive; -1 at the end of the stream. */
@@ -199,6 +225,7 @@ public final class ReceiveBuffer {
             return 0;
         }
         int n;
+        boolean tell;
         lock.lock();
         try {
             while (!hasReadableLocked()) {
@@ -210,10 +237,11 @@ public final class ReceiveBuffer {
                 }
             }
             n = takeLocked(b, off, len);
+            tell = tellLocked(n);
         } finally {
             lock.unlock();
         }
-        if (n > 0) {
+        if (tell) {
             onConsumed.run();
         }
         return n;
@@ -222,6 +250,7 @@ public final class ReceiveBuffer {
     /** Reads what is available without blocking: the count, 0 if nothing yet, -1 at the end. */
     public int tryRead(ByteBuffer dst) throws IOException {
         int n;
+        boolean tell;
         lock.lock();
         try {
             long available = received.contiguousEnd(readOffset) - readOffset;
@@ -229,6 +258,7 @@ public final class ReceiveBuffer {
                 n = (int) Math.min(available, dst.remaining());
                 ring.get(readOffset, dst, n);
                 advanceLocked(n);
+                tell = tellLocked(n);
             } else if (failure != null) {
                 throw failure;
             } else if (finalSize >= 0 && readOffset == finalSize) {
@@ -239,7 +269,7 @@ public final class ReceiveBuffer {
         } finally {
             lock.unlock();
         }
-        if (n > 0) {
+        if (tell) {
             onConsumed.run();
         }
         return n;
