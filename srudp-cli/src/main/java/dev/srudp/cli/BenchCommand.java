@@ -357,6 +357,9 @@ final class BenchCommand implements Callable<Integer> {
             throw e;
         }
         // The connection is aborted once the receiver has reported.
+        if (Boolean.getBoolean("srudp.bench.stats")) {
+            System.err.println("sender " + c.stats());
+        }
         PENDING.add(c);
     }
 

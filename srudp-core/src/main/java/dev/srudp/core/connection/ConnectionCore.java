@@ -119,6 +119,11 @@ public final class ConnectionCore implements LossRecovery.Listener {
     private final PathValidator paths;
     /** The path of the packet whose frames are being processed. */
     private PathValidator.Path arrival;
+    /** The last path reported to the engine for sending, reused while it stays the same. */
+    private Engine.Transmit currentTransmit;
+    /** A view of the last receive buffer, reused for the frames of each packet in it. */
+    private ByteBuffer framesView;
+    private final FrameCodec.StreamView streamView = new FrameCodec.StreamView();
 
     // ---- closing
     private boolean closeRequested;
@@ -131,6 +136,8 @@ public final class ConnectionCore implements LossRecovery.Listener {
 
     // ---- the application's view
     private final ConnectionHandle handle;
+    /** Whether the endpoint has this connection among those that want to send (see ActiveConnections). */
+    boolean wantsTurn;
 
     // ---- statistics
     private long bytesSent;
@@ -575,7 +582,9 @@ public final class ConnectionCore implements LossRecovery.Listener {
         packetsReceived++;
         bytesReceived += length;
         lastReceivedNanos = nowNanos;
-        arrival = new PathValidator.Path(local, from);
+        if (arrival == null || arrival.local() != local || arrival.remote() != from) {
+            arrival = new PathValidator.Path(local, from);
+        }
         if (state == ConnectionState.ESTABLISHED
                 && paths.onPacket(arrival, pn == replay.highestSeen(), length, nowNanos, ctx.random)) {
             ctx.listener.pathValidationStarted(peer, remoteAddress, from);
@@ -591,7 +600,12 @@ public final class ConnectionCore implements LossRecovery.Listener {
             handshakePacketDue = false;
             handshakeRetransmitAtNanos = Long.MAX_VALUE;
         }
-        ByteBuffer frames = ByteBuffer.wrap(buf, offset + Packets.DATA_HEADER_LENGTH, plaintextLength).slice();
+        ByteBuffer frames = framesView;
+        if (frames == null || frames.array() != buf) {
+            frames = ByteBuffer.wrap(buf);
+            framesView = frames;
+        }
+        frames.limit(offset + Packets.DATA_HEADER_LENGTH + plaintextLength).position(offset + Packets.DATA_HEADER_LENGTH);
         if (!frames.hasRemaining()) {
             // RFC 9000, section 12.4: "An endpoint MUST treat receipt of a packet containing no
             // frames as a connection error of type PROTOCOL_VIOLATION."
@@ -601,6 +615,15 @@ public final class ConnectionCore implements LossRecovery.Listener {
         boolean ackEliciting = false;
         try {
             while (frames.hasRemaining() && !state.isClosingOrClosed()) {
+                if (FrameCodec.isStream(frames)) {
+                    // the bulk of the traffic: decoded into one reused view, the data left in place
+                    FrameCodec.decodeStream(frames, streamView);
+                    ackEliciting = true;
+                    if (state != ConnectionState.DRAINING) {
+                        streams.onStreamFrame(streamView, frames);
+                    }
+                    continue;
+                }
                 Frame frame = FrameCodec.decode(frames);
                 ackEliciting |= frame.isAckEliciting();
                 onFrame(frame, nowNanos);
@@ -925,8 +948,11 @@ public final class ConnectionCore implements LossRecovery.Listener {
 
     // ================================================================ sending
 
-    /** Whether {@link #poll} would produce a datagram now. */
+    /** Whether {@link #poll} has work now: a datagram to produce, or readers of received data to wake. */
     boolean wantsToSend(long nowNanos) {
+        if (streams.hasReadersToWake()) {
+            return true; // not to send: poll wakes them, once per batch of datagrams
+        }
         if (state == ConnectionState.CLOSED || state == ConnectionState.DRAINING) {
             return false;
         }
@@ -967,6 +993,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
 
     /** Writes the next datagram of this connection into {@code out}; null if there is none. */
     Engine.Transmit poll(long nowNanos, ByteBuffer out) {
+        streams.wakeReaders();
         if (handshakePacketDue && handshakePacket != null) {
             handshakePacketDue = false;
             out.put(handshakePacket);
@@ -990,57 +1017,66 @@ public final class ConnectionCore implements LossRecovery.Listener {
     private Engine.Transmit writeDataPacket(long nowNanos, ByteBuffer out) {
         maybeUpdateKeys(nowNanos);
         int packetStart = out.position();
-        int limit = Math.min(out.limit(), packetStart + pmtu.current());
+        int outLimit = out.limit();
+        int limit = Math.min(outLimit, packetStart + pmtu.current());
         long pn = nextPacketNumber;
         out.put((byte) (Packets.TYPE_DATA | keys.sendPhase())).putLong(remoteCid).putLong(pn);
         int payloadStart = out.position();
-        ByteBuffer frames = out.duplicate();
+        // frames go straight into the datagram, leaving room for the tag
+        ByteBuffer frames = out;
         frames.limit(limit - Packets.TAG_LENGTH);
+        try {
+            if (state == ConnectionState.CLOSING) {
+                if (!closeFrameDue) {
+                    out.position(packetStart);
+                    return null;
+                }
+                closeFrameDue = false;
+                if (acks.hasAckToSend()) {
+                    // let the peer know what arrived before the end, so its own close can succeed
+                    Frame.Ack ack = acks.buildAck(nowNanos);
+                    if (ack.encodedLength() + closeFrame.encodedLength() <= frames.remaining()) {
+                        ack.encode(frames);
+                    }
+                }
+                closeFrame.encode(frames);
+                int payloadEnd = frames.position();
+                out.limit(outLimit);
+                return seal(out, packetStart, payloadStart, payloadEnd, pn, null, nowNanos);
+            }
 
-        if (state == ConnectionState.CLOSING) {
-            if (!closeFrameDue) {
+            SentPacket sent = recovery.newPacket(pn, nowNanos, false);
+            boolean ackEliciting = false;
+            if (acks.hasAckToSend()) {
+                long largest = acks.writeAck(frames, nowNanos);
+                sent.addItem(SentPacket.Kind.ACK, 0, largest, 0, false);
+            }
+            ackEliciting |= streams.writeControl(frames, sent);
+            if (pingDue || probesDue > 0) {
+                pingDue = false;
+                frames.put((byte) Frame.TYPE_PING);
+                ackEliciting = true;
+            }
+            boolean probing = probesDue > 0;
+            if (probesDue > 0) {
+                probesDue--;
+            }
+            if (probing || maySendNewData(nowNanos)) {
+                ackEliciting |= writeDatagrams(frames, payloadStart);
+                ackEliciting |= streams.writeStreamFrames(frames, sent);
+            }
+            int payloadEnd = frames.position();
+            out.limit(outLimit);
+            if (payloadEnd == payloadStart) {
                 out.position(packetStart);
+                recovery.recycle(sent);
                 return null;
             }
-            closeFrameDue = false;
-            if (acks.hasAckToSend()) {
-                // let the peer know what arrived before the end, so its own close can succeed
-                Frame.Ack ack = acks.buildAck(nowNanos);
-                if (ack.encodedLength() + closeFrame.encodedLength() <= frames.remaining()) {
-                    ack.encode(frames);
-                }
-            }
-            closeFrame.encode(frames);
-            return seal(out, packetStart, payloadStart, frames.position(), pn, null, nowNanos);
+            sent.ackEliciting = ackEliciting;
+            return seal(out, packetStart, payloadStart, payloadEnd, pn, sent, nowNanos);
+        } finally {
+            out.limit(outLimit);
         }
-
-        SentPacket sent = new SentPacket(pn, nowNanos, 0, false);
-        boolean ackEliciting = false;
-        if (acks.hasAckToSend()) {
-            Frame.Ack ack = acks.buildAck(nowNanos);
-            ack.encode(frames);
-            sent.items.add(new SentPacket.Item(SentPacket.Kind.ACK, 0, ack.largestAcknowledged(), 0, false));
-        }
-        ackEliciting |= streams.writeControl(frames, sent);
-        if (pingDue || probesDue > 0) {
-            pingDue = false;
-            new Frame.Ping().encode(frames);
-            ackEliciting = true;
-        }
-        boolean probing = probesDue > 0;
-        if (probesDue > 0) {
-            probesDue--;
-        }
-        if (probing || maySendNewData(nowNanos)) {
-            ackEliciting |= writeDatagrams(frames, payloadStart);
-            ackEliciting |= streams.writeStreamFrames(frames, sent);
-        }
-        if (frames.position() == payloadStart) {
-            out.position(packetStart);
-            return null;
-        }
-        sent.ackEliciting = ackEliciting;
-        return seal(out, packetStart, payloadStart, frames.position(), pn, sent, nowNanos);
     }
 
     /** Starts a new sending key when the packet or time limit of the current one is reached. */
@@ -1083,7 +1119,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
         if (probe > 0 && congestion.canSend(probe)) {
             SentPacket record = new SentPacket(nextPacketNumber, nowNanos, 0, true);
             record.mtuProbe = true;
-            record.items.add(new SentPacket.Item(SentPacket.Kind.MTU_PROBE, 0, 0, probe, false));
+            record.addItem(SentPacket.Kind.MTU_PROBE, 0, 0, probe, false);
             writeSingleFramePacket(out, new Frame.Ping(), probe, nowNanos, record);
             pmtu.onProbeSent(probe);
             return new Engine.Transmit(localAddress, remoteAddress);
@@ -1149,7 +1185,17 @@ public final class ConnectionCore implements LossRecovery.Listener {
                 pacer.onPacketSent(nowNanos, length, congestion.pacingRateBytesPerSecond());
             }
         }
-        return new Engine.Transmit(localAddress, remoteAddress);
+        return transmit();
+    }
+
+    /** The path this connection sends on, as the engine reports it; one object while the path stays. */
+    private Engine.Transmit transmit() {
+        Engine.Transmit t = currentTransmit;
+        if (t == null || t.local() != localAddress || t.remote() != remoteAddress) {
+            t = new Engine.Transmit(localAddress, remoteAddress);
+            currentTransmit = t;
+        }
+        return t;
     }
 
     // ================================================================ accessors

@@ -7,6 +7,7 @@ import dev.srudp.core.stream.ReceiveBuffer;
 import dev.srudp.core.stream.SendBuffer;
 import dev.srudp.core.stream.StreamState;
 import dev.srudp.core.wire.Frame;
+import dev.srudp.core.wire.FrameCodec;
 import dev.srudp.core.wire.HandshakePayload;
 import dev.srudp.core.wire.VarInt;
 import java.io.IOException;
@@ -40,6 +41,8 @@ final class StreamManager {
     private final ArrayDeque<StreamState> sendQueue = new ArrayDeque<>();
     private final ArrayDeque<StreamState> pendingOpen = new ArrayDeque<>();
     private final ArrayDeque<StreamState> controlQueue = new ArrayDeque<>();
+    /** Streams whose readers wait to be woken for data received in the current batch of datagrams. */
+    private final ArrayDeque<StreamState> toWake = new ArrayDeque<>();
     private final SendBuffer.Chunk chunk = new SendBuffer.Chunk();
     private long nextLocalStreamIndex;
     private long nextPeerStreamIndex;
@@ -91,6 +94,7 @@ final class StreamManager {
                 () -> endpoint.execute(connection, now -> queueForSending(holder[0])));
         ReceiveBuffer receive = new ReceiveBuffer(ctx.config.streamReceiveWindow(),
                 () -> endpoint.execute(connection, now -> onConsumed(holder[0])), ctx.callbacks);
+        receive.deferWakeups();
         holder[0] = new StreamState(id, send, receive, peerMaxStreamData, ctx.config.streamReceiveWindow());
         return holder[0];
     }
@@ -160,20 +164,53 @@ final class StreamManager {
         if (stream == null) {
             return;
         }
-        ReceiveBuffer.Result result = stream.receive.receive(s.offset(), s.data(), s.fin(),
+        ByteBuffer data = s.data();
+        onStreamData(stream, s.offset(), data, data.position(), data.remaining(), s.fin());
+    }
+
+    /** A STREAM frame decoded into a view; its data lies in {@code packet}. */
+    void onStreamFrame(FrameCodec.StreamView s, ByteBuffer packet) {
+        StreamState stream = forPeerFrame(s.streamId);
+        if (stream == null) {
+            return;
+        }
+        onStreamData(stream, s.offset, packet, s.dataPosition, s.dataLength, s.fin);
+    }
+
+    private void onStreamData(StreamState stream, long offset, ByteBuffer src, int position, int length,
+            boolean fin) {
+        ReceiveBuffer.Result result = stream.receive.receive(offset, src, position, length, fin,
                 stream.advertisedMaxStreamData);
         switch (result) {
             case FLOW_CONTROL_ERROR -> violations.raise(ErrorCodes.FLOW_CONTROL_ERROR,
-                    "stream " + s.streamId() + " exceeded its limit");
+                    "stream " + stream.id + " exceeded its limit");
             case FINAL_SIZE_ERROR -> violations.raise(ErrorCodes.FINAL_SIZE_ERROR,
-                    "stream " + s.streamId() + " changed its final size");
-            case TOO_FRAGMENTED -> violations.raise(ErrorCodes.PROTOCOL_VIOLATION, "stream " + s.streamId()
+                    "stream " + stream.id + " changed its final size");
+            case TOO_FRAGMENTED -> violations.raise(ErrorCodes.PROTOCOL_VIOLATION, "stream " + stream.id
                     + " data scattered into more than " + ReceiveBuffer.maxRanges(ctx.config.streamReceiveWindow())
                     + " pieces");
             case OK -> {
                 countReceived(stream);
+                if (!stream.wakeQueued) {
+                    stream.wakeQueued = true;
+                    toWake.add(stream);
+                }
                 noteReads(stream);
             }
+        }
+    }
+
+    /** Whether streams received data whose readers have not been woken yet. */
+    boolean hasReadersToWake() {
+        return !toWake.isEmpty();
+    }
+
+    /** Wakes the readers of the streams that received data since the last call. */
+    void wakeReaders() {
+        StreamState s;
+        while ((s = toWake.poll()) != null) {
+            s.wakeQueued = false;
+            s.receive.wakeReaders();
         }
     }
 
@@ -485,13 +522,13 @@ final class StreamManager {
         if (maxDataDue && frames.remaining() >= 9) {
             maxDataDue = false;
             new Frame.MaxData(localMaxData).encode(frames);
-            sent.items.add(new SentPacket.Item(SentPacket.Kind.MAX_DATA, 0, 0, 0, false));
+            sent.addItem(SentPacket.Kind.MAX_DATA, 0, 0, 0, false);
             wrote = true;
         }
         if (maxStreamsDue && frames.remaining() >= 9) {
             maxStreamsDue = false;
             new Frame.MaxStreams(localMaxStreams).encode(frames);
-            sent.items.add(new SentPacket.Item(SentPacket.Kind.MAX_STREAMS, 0, 0, 0, false));
+            sent.addItem(SentPacket.Kind.MAX_STREAMS, 0, 0, 0, false);
             wrote = true;
         }
         int n = controlQueue.size();
@@ -501,19 +538,19 @@ final class StreamManager {
                 s.resetDue = false;
                 s.resetSent = true;
                 new Frame.ResetStream(s.id, s.resetCode, s.send.sentBytes()).encode(frames);
-                sent.items.add(new SentPacket.Item(SentPacket.Kind.RESET_STREAM, s.id, 0, 0, false));
+                sent.addItem(SentPacket.Kind.RESET_STREAM, s.id, 0, 0, false);
                 wrote = true;
             }
             if (s.stopSendingDue) {
                 s.stopSendingDue = false;
                 new Frame.StopSending(s.id, s.stopSendingCode).encode(frames);
-                sent.items.add(new SentPacket.Item(SentPacket.Kind.STOP_SENDING, s.id, 0, 0, false));
+                sent.addItem(SentPacket.Kind.STOP_SENDING, s.id, 0, 0, false);
                 wrote = true;
             }
             if (s.maxStreamDataDue) {
                 s.maxStreamDataDue = false;
                 new Frame.MaxStreamData(s.id, s.advertisedMaxStreamData).encode(frames);
-                sent.items.add(new SentPacket.Item(SentPacket.Kind.MAX_STREAM_DATA, s.id, 0, 0, false));
+                sent.addItem(SentPacket.Kind.MAX_STREAM_DATA, s.id, 0, 0, false);
                 wrote = true;
             }
         }
@@ -549,8 +586,8 @@ final class StreamManager {
                 VarInt.write(frames, chunk.length);
                 s.send.copy(chunk.offset, chunk.length, frames);
                 newBytesSent += s.send.sentBytes() - sentBefore;
-                sent.items.add(new SentPacket.Item(SentPacket.Kind.STREAM, s.id, chunk.offset, chunk.length,
-                        chunk.fin));
+                sent.addItem(SentPacket.Kind.STREAM, s.id, chunk.offset, chunk.length,
+                        chunk.fin);
                 sent.retransmission |= chunk.retransmission;
                 wrote = true;
             }

@@ -2,6 +2,7 @@ package dev.srudp.core.recovery;
 
 import dev.srudp.core.congestion.CongestionController;
 import dev.srudp.core.wire.Frame;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,11 +33,32 @@ public final class LossRecovery {
     private long packetsLost;
     private final List<SentPacket> scratch = new ArrayList<>();
     private final List<SentPacket> ackedScratch = new ArrayList<>();
+    /** Records of settled packets, for reuse by {@link #newPacket}. */
+    private final ArrayDeque<SentPacket> spare = new ArrayDeque<>();
+    /** The most settled records kept: about what one acknowledgement settles in a bulk transfer. */
+    static final int SPARE_RECORDS = 128;
 
     public LossRecovery(RttEstimator rtt, CongestionController congestion, long peerMaxAckDelayNanos) {
         this.rtt = rtt;
         this.congestion = congestion;
         this.peerMaxAckDelayNanos = peerMaxAckDelayNanos;
+    }
+
+    /**
+     * A record for a packet about to be sent, reused when one is spare. Pass it to
+     * {@link #onPacketSent}, or back to {@link #recycle} if the packet is not sent after all.
+     */
+    public SentPacket newPacket(long packetNumber, long timeSentNanos, boolean ackEliciting) {
+        SentPacket p = spare.poll();
+        return p == null ? new SentPacket(packetNumber, timeSentNanos, 0, ackEliciting)
+                : p.reset(packetNumber, timeSentNanos, 0, ackEliciting);
+    }
+
+    /** Takes back a record nobody refers to any more. */
+    public void recycle(SentPacket p) {
+        if (spare.size() < SPARE_RECORDS) {
+            spare.push(p);
+        }
     }
 
     public void onPacketSent(SentPacket packet) {
@@ -59,7 +81,7 @@ public final class LossRecovery {
         List<SentPacket> acked = ackedScratch;
         acked.clear();
         for (int i = 0; i < ranges.length; i += 2) {
-            sent.removeRange(ranges[i + 1], ranges[i], acked::add);
+            sent.removeRange(ranges[i + 1], ranges[i], acked);
         }
         for (SentPacket p : acked) {
             if (newestAcked == null || p.packetNumber > newestAcked.packetNumber) {
@@ -85,9 +107,12 @@ public final class LossRecovery {
                 ackElicitingInFlight--;
                 congestion.onPacketAcked(nowNanos, p.timeSentNanos, p.size, rtt.smoothedRttNanos());
             }
-            for (SentPacket.Item item : p.items) {
-                listener.onAcked(item);
+            for (int i = 0; i < p.itemCount(); i++) {
+                listener.onAcked(p.item(i));
             }
+        }
+        for (SentPacket p : acked) {
+            recycle(p);
         }
         acked.clear();
         // RFC 9002, section 6.2.1: "The PTO backoff factor is reset when an acknowledgment is received"
@@ -105,13 +130,17 @@ public final class LossRecovery {
         long lossDelay = rtt.lossDelayNanos();
         long lostSendTime = nowNanos - lossDelay;
         scratch.clear();
-        sent.forEachBelow(largestAcked, p -> {
+        sent.collectBelow(largestAcked, scratch);
+        int kept = 0;
+        for (int i = 0; i < scratch.size(); i++) {
+            SentPacket p = scratch.get(i);
             if (p.timeSentNanos <= lostSendTime || largestAcked - p.packetNumber >= PACKET_THRESHOLD) {
-                scratch.add(p);
+                scratch.set(kept++, p);
             } else {
                 lossTimeNanos = Math.min(lossTimeNanos, p.timeSentNanos + lossDelay);
             }
-        });
+        }
+        scratch.subList(kept, scratch.size()).clear();
         if (scratch.isEmpty()) {
             return;
         }
@@ -129,12 +158,15 @@ public final class LossRecovery {
                     newestLostSent = Math.max(newestLostSent, p.timeSentNanos);
                 }
             }
-            for (SentPacket.Item item : p.items) {
-                listener.onLost(item);
+            for (int i = 0; i < p.itemCount(); i++) {
+                listener.onLost(p.item(i));
             }
         }
         if (lostBytes > 0) {
             congestion.onPacketsLost(nowNanos, newestLostSent, lostBytes);
+        }
+        for (SentPacket p : scratch) {
+            recycle(p);
         }
         scratch.clear();
     }
@@ -182,8 +214,8 @@ public final class LossRecovery {
             }
         });
         if (oldest[0] != null) {
-            for (SentPacket.Item item : oldest[0].items) {
-                listener.onLost(item);
+            for (int i = 0; i < oldest[0].itemCount(); i++) {
+                listener.onLost(oldest[0].item(i));
             }
         }
     }

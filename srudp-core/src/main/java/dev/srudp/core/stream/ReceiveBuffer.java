@@ -58,6 +58,8 @@ public final class ReceiveBuffer {
      * runs low, so that a read which should extend it tells the loop at once.
      */
     private boolean quiet;
+    /** Whether {@link #receive} leaves waking readers to a later {@link #wakeReaders} call. */
+    private boolean deferWakeups;
 
     private record PendingRead(ByteBuffer dst, CompletableFuture<Integer> future) {
     }
@@ -81,7 +83,15 @@ public final class ReceiveBuffer {
 
     /** Stores stream data at {@code offset}; {@code limit} is the largest offset the peer may send. */
     public Result receive(long offset, ByteBuffer data, boolean fin, long limit) {
-        int length = data.remaining();
+        return receive(offset, data, data.position(), data.remaining(), fin, limit);
+    }
+
+    /**
+     * Stores the {@code length} bytes at {@code [position, position + length)} of {@code src} (its
+     * own position and limit are ignored and left alone) at stream offset {@code offset}; as
+     * {@link #receive(long, ByteBuffer, boolean, long)} otherwise.
+     */
+    public Result receive(long offset, ByteBuffer src, int position, int length, boolean fin, long limit) {
         long end = offset + length;
         lock.lock();
         try {
@@ -107,12 +117,17 @@ public final class ReceiveBuffer {
                 if (!ring.ensure(end)) {
                     return Result.FLOW_CONTROL_ERROR;
                 }
-                ByteBuffer part = data.duplicate();
-                part.position(part.position() + (int) (start - offset));
-                ring.put(start, part);
+                int skip = (int) (start - offset);
+                if (src.hasArray()) {
+                    ring.put(start, src.array(), src.arrayOffset() + position + skip, length - skip);
+                } else {
+                    ByteBuffer part = src.duplicate();
+                    part.limit(position + length).position(position + skip);
+                    ring.put(start, part);
+                }
                 received.add(start, end);
             }
-            if (hasReadableLocked()) {
+            if (hasReadableLocked() && !deferWakeups) {
                 readable.signalAll();
                 completePendingReads();
             }
@@ -207,6 +222,33 @@ public final class ReceiveBuffer {
         lock.lock();
         try {
             this.quiet = quietReads;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * From now on {@link #receive} does not wake waiting readers itself; the loop calls
+     * {@link #wakeReaders} once it has taken in a batch of datagrams, so that a reader wakes once
+     * per batch rather than once per packet.
+     */
+    public void deferWakeups() {
+        lock.lock();
+        try {
+            deferWakeups = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes readers (and completes asynchronous reads) if there is something for them. */
+    public void wakeReaders() {
+        lock.lock();
+        try {
+            if (hasReadableLocked()) {
+                readable.signalAll();
+                completePendingReads();
+            }
         } finally {
             lock.unlock();
         }

@@ -69,14 +69,58 @@ public final class FrameCodec {
     }
 
     private static Frame decodeStream(ByteBuffer in, int type) throws WireFormatException {
+        StreamView view = new StreamView();
+        readStream(in, type, view);
+        in.position(view.dataPosition);
+        return new Frame.Stream(view.streamId, view.offset, view.fin, take(in, view.dataLength), (type & 0x02) != 0);
+    }
+
+    /**
+     * A STREAM frame as its fields, for receivers that decode every packet into one reused view
+     * instead of a new {@link Frame.Stream}. The data is {@code [dataPosition, dataPosition +
+     * dataLength)} of the buffer it was decoded from.
+     */
+    public static final class StreamView {
+        public long streamId;
+        public long offset;
+        public boolean fin;
+        public int dataPosition;
+        public int dataLength;
+    }
+
+    /** Whether the frame at the buffer's position (if any) is a STREAM frame. */
+    public static boolean isStream(ByteBuffer in) {
+        return in.hasRemaining() && (in.get(in.position()) & 0xf8) == Frame.TYPE_STREAM;
+    }
+
+    /**
+     * Reads the STREAM frame at the buffer's position into {@code view} (same checks as
+     * {@link #decode}) and advances past it.
+     *
+     * @throws WireFormatException for a truncated frame or values out of range
+     * @throws IllegalArgumentException when the frame is not a STREAM frame (see {@link #isStream})
+     */
+    public static void decodeStream(ByteBuffer in, StreamView view) throws WireFormatException {
+        if (!isStream(in)) {
+            throw new IllegalArgumentException("not a STREAM frame");
+        }
+        readStream(in, in.get() & 0xff, view);
+    }
+
+    /** Reads a STREAM frame's fields after its type byte, leaving the buffer after its data. */
+    private static void readStream(ByteBuffer in, int type, StreamView view) throws WireFormatException {
         long streamId = VarInt.read(in);
         long offset = (type & 0x04) != 0 ? VarInt.read(in) : 0;
-        boolean explicitLength = (type & 0x02) != 0;
-        int length = explicitLength ? length(in, "STREAM") : in.remaining();
+        int length = (type & 0x02) != 0 ? length(in, "STREAM") : in.remaining();
         if (offset + length > VarInt.MAX) {
             throw new WireFormatException("STREAM data beyond the largest offset");
         }
-        return new Frame.Stream(streamId, offset, (type & 0x01) != 0, take(in, length), explicitLength);
+        view.streamId = streamId;
+        view.offset = offset;
+        view.fin = (type & 0x01) != 0;
+        view.dataPosition = in.position();
+        view.dataLength = length;
+        in.position(in.position() + length);
     }
 
     private static Frame decodeAck(ByteBuffer in) throws WireFormatException {
