@@ -47,9 +47,14 @@ import picocli.CommandLine.Option;
  * its standard input: {@code start CASE} resets the byte counter of a case and answers {@code OK};
  * {@code stop CASE} waits until the case has been quiet for a moment and answers
  * {@code RESULT CASE bytes=N nanos=T}, the bytes received between the first and the last arrival;
- * {@code quit} (or end of input) closes everything and exits. The rates are receiver-side. The
- * cases are interleaved, in an order rotated each round, so slow drift of the machine affects all
- * of them alike; the summary gives the median, minimum and maximum over the rounds.
+ * {@code cpu} answers {@code CPU nanos=N}, the CPU time of the whole process so far;
+ * {@code idle-open N} opens a fresh endpoint for N idle connections and answers
+ * {@code IDLE port=P key=HEX}, {@code idle-baseline} ends the initiator's warm-up connection and
+ * measures the heap, {@code idle-measure} waits until N connections are held and answers
+ * {@code IDLED accepted=N perConnection=BYTES}, {@code idle-close} ends them; {@code quit} (or end
+ * of input) closes everything and exits. The rates are receiver-side. The cases are interleaved,
+ * in an order rotated each round, so slow drift of the machine affects all of them alike; the
+ * summary gives the median, minimum and maximum over the rounds.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Loopback benchmark: raw UDP, srudp and TCP throughput, handshakes/s, heap per idle connection.")

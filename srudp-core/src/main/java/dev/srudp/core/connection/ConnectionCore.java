@@ -91,7 +91,10 @@ public final class ConnectionCore implements LossRecovery.Listener {
     // ---- established
     private PeerId peer;
     private byte[] remoteStaticKey;
+    /** The peer's handshake parameters, until the keys are installed. */
     private HandshakePayload peerParams;
+    /** The largest DATAGRAM frame the peer accepts, from its parameters; -1 before the handshake. */
+    private long peerMaxDatagramFrame = -1;
     private TrafficKeys keys;
     private long packetsInSendPhase;
     private long sendPhaseStartNanos;
@@ -115,15 +118,16 @@ public final class ConnectionCore implements LossRecovery.Listener {
     private final StreamManager streams;
     /** The time of the packet being processed, for violations the stream manager reports. */
     private long lastEventNanos;
-    private final ArrayDeque<byte[]> outgoingDatagrams = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> outgoingDatagrams = new ArrayDeque<>(2);
     private final PathValidator paths;
     /** The path of the packet whose frames are being processed. */
     private PathValidator.Path arrival;
     /** The last path reported to the engine for sending, reused while it stays the same. */
     private Engine.Transmit currentTransmit;
-    /** A view of the last receive buffer, reused for the frames of each packet in it. */
-    private ByteBuffer framesView;
-    private final FrameCodec.StreamView streamView = new FrameCodec.StreamView();
+    /** Where the frames of a received packet are decoded: the endpoint's, shared by its connections. */
+    private final FrameScratch scratch;
+    private final FrameCodec.StreamView streamView;
+    private final FrameCodec.AckView ackView;
 
     // ---- closing
     private boolean closeRequested;
@@ -164,6 +168,9 @@ public final class ConnectionCore implements LossRecovery.Listener {
         this.idleTimeoutNanos = ctx.config.idleTimeout().toNanos();
         this.lastReceivedNanos = nowNanos;
         this.handle = new ConnectionHandle(this, endpoint);
+        this.scratch = endpoint.frameScratch;
+        this.streamView = scratch.stream;
+        this.ackView = scratch.ack;
         this.paths = new PathValidator(local, remote);
         this.streams = new StreamManager(this, endpoint, initiator,
                 (code, reason) -> abortInternal(code, reason, lastEventNanos, null));
@@ -321,6 +328,8 @@ public final class ConnectionCore implements LossRecovery.Listener {
         // a keepalive must come well within the idle timeout both sides agreed on
         keepAliveNanos = Math.min(keepAliveNanos, idleTimeoutNanos / 2);
         maxUdpPayload = (int) Math.min(maxUdpPayload, peerParams.maxUdpPayload());
+        peerMaxDatagramFrame = peerParams.maxDatagramFrameSize();
+        peerParams = null;
         pmtu = ctx.config.pathMtuDiscovery() ? new PathMtuProber(maxUdpPayload) : new PathMtuProber(PathMtuProber.BASE);
         handshake = null;
         ephemeral = null;
@@ -513,6 +522,9 @@ public final class ConnectionCore implements LossRecovery.Listener {
 
     private void establish(long nowNanos) {
         state = ConnectionState.ESTABLISHED;
+        // what only the handshake needed: an idle connection should not keep it
+        handshakeTemplate = null;
+        firstMessage = null;
         ctx.listener.handshakeCompleted(peer, remoteAddress, initiator);
         if (initiator) {
             CompletableFuture<Connection> f = connectFuture;
@@ -600,12 +612,8 @@ public final class ConnectionCore implements LossRecovery.Listener {
             handshakePacketDue = false;
             handshakeRetransmitAtNanos = Long.MAX_VALUE;
         }
-        ByteBuffer frames = framesView;
-        if (frames == null || frames.array() != buf) {
-            frames = ByteBuffer.wrap(buf);
-            framesView = frames;
-        }
-        frames.limit(offset + Packets.DATA_HEADER_LENGTH + plaintextLength).position(offset + Packets.DATA_HEADER_LENGTH);
+        ByteBuffer frames = scratch.frames(buf, offset + Packets.DATA_HEADER_LENGTH,
+                offset + Packets.DATA_HEADER_LENGTH + plaintextLength);
         if (!frames.hasRemaining()) {
             // RFC 9000, section 12.4: "An endpoint MUST treat receipt of a packet containing no
             // frames as a connection error of type PROTOCOL_VIOLATION."
@@ -621,6 +629,13 @@ public final class ConnectionCore implements LossRecovery.Listener {
                     ackEliciting = true;
                     if (state != ConnectionState.DRAINING) {
                         streams.onStreamFrame(streamView, frames);
+                    }
+                    continue;
+                }
+                if (FrameCodec.isAck(frames)) {
+                    FrameCodec.decodeAck(frames, ackView);
+                    if (state != ConnectionState.DRAINING) {
+                        onAckFrame(nowNanos);
                     }
                     continue;
                 }
@@ -642,16 +657,21 @@ public final class ConnectionCore implements LossRecovery.Listener {
         }
     }
 
+    /** The ACK frame just decoded into {@link #ackView}. */
+    private void onAckFrame(long nowNanos) {
+        keys.onAcknowledged(ackView.largestAcknowledged());
+        if (!recovery.onAck(ackView.ackDelayMicros, ackView.ranges, ackView.rangeCount, nowNanos,
+                nextPacketNumber - 1, this)) {
+            abortInternal(ErrorCodes.PROTOCOL_VIOLATION, "ACK of a packet never sent", nowNanos, null);
+        }
+    }
+
     private void onFrame(Frame frame, long nowNanos) {
         if (state == ConnectionState.DRAINING || state == ConnectionState.CLOSED) {
             return;
         }
-        if (frame instanceof Frame.Ack ack) {
-            keys.onAcknowledged(ack.largestAcknowledged());
-            if (!recovery.onAck(ack, nowNanos, nextPacketNumber - 1, this)) {
-                abortInternal(ErrorCodes.PROTOCOL_VIOLATION, "ACK of a packet never sent", nowNanos, null);
-            }
-        } else if (frame instanceof Frame.Stream s) {
+        // ACK and STREAM frames are decoded into views before they get here
+        if (frame instanceof Frame.Stream s) {
             streams.onStreamFrame(s);
         } else if (frame instanceof Frame.ResetStream r) {
             streams.onResetStream(r);
@@ -754,7 +774,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
     }
 
     int maxDatagramSize() {
-        long peerMax = peerParams == null ? maxDatagramPayload() : peerParams.maxDatagramFrameSize();
+        long peerMax = peerMaxDatagramFrame < 0 ? maxDatagramPayload() : peerMaxDatagramFrame;
         return (int) Math.min(peerMax, maxDatagramPayload());
     }
 

@@ -60,6 +60,8 @@ public final class EndpointCore implements Engine {
     }
 
     private final EndpointContext ctx;
+    /** Decoding space for the frames of the packet being processed, shared by all connections. */
+    final FrameScratch frameScratch = new FrameScratch();
     private final List<InetSocketAddress> localAddresses;
     private final LongMap<ConnectionCore> byCid = new LongMap<>();
     private final Map<Long, ConnectionCore> respondingByInitiatorCid = new HashMap<>();

@@ -38,11 +38,11 @@ final class StreamManager {
     private final Violations violations;
 
     private final Map<Long, StreamState> streams = new HashMap<>();
-    private final ArrayDeque<StreamState> sendQueue = new ArrayDeque<>();
-    private final ArrayDeque<StreamState> pendingOpen = new ArrayDeque<>();
-    private final ArrayDeque<StreamState> controlQueue = new ArrayDeque<>();
+    private final ArrayDeque<StreamState> sendQueue = new ArrayDeque<>(2);
+    private final ArrayDeque<StreamState> pendingOpen = new ArrayDeque<>(2);
+    private final ArrayDeque<StreamState> controlQueue = new ArrayDeque<>(2);
     /** Streams whose readers wait to be woken for data received in the current batch of datagrams. */
-    private final ArrayDeque<StreamState> toWake = new ArrayDeque<>();
+    private final ArrayDeque<StreamState> toWake = new ArrayDeque<>(2);
     private final SendBuffer.Chunk chunk = new SendBuffer.Chunk();
     private long nextLocalStreamIndex;
     private long nextPeerStreamIndex;

@@ -20,8 +20,8 @@ public final class AckTracker {
     public static final int ACK_ELICITING_THRESHOLD = 2;
 
     private final RangeSet received = new RangeSet();
-    /** Pairs (largest, smallest) of the ACK being written, newest first; reused. */
-    private final long[] ranges = new long[2 * Frame.Ack.MAX_RANGES];
+    /** Pairs (largest, smallest) of the ACK being written, newest first; reused, grown as needed. */
+    private long[] ranges = new long[4];
     private long largestReceivedTimeNanos;
     private int unackedAckEliciting;
     private boolean ackImmediately;
@@ -86,6 +86,9 @@ public final class AckTracker {
     /** Fills {@link #ranges} with the received ranges, newest first; returns their count. */
     private int fillRanges() {
         int n = received.rangeCount();
+        if (2 * n > ranges.length) {
+            ranges = new long[2 * Math.max(n, 2 * ranges.length)];
+        }
         for (int i = 0; i < n; i++) {
             int from = n - 1 - i;
             ranges[2 * i] = received.end(from) - 1;

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
  * the oldest ones go. Every operation is a walk over a range of packet numbers without allocating.
  */
 final class SentPackets {
-    private SentPacket[] ring = new SentPacket[64];
+    private SentPacket[] ring = new SentPacket[8];
     /** Packet number held at {@code ring[head]}. */
     private long base;
     private int head;
