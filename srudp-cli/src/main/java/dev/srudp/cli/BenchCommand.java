@@ -80,7 +80,7 @@ final class BenchCommand implements Callable<Integer> {
     int idle;
 
     @Option(names = "--warmup", description = "Untimed rounds of the timed cases first, so the JIT has compiled the "
-            + "hot paths (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+            + "hot paths (default: ${DEFAULT-VALUE}).", defaultValue = "2")
     int warmup;
 
     @Option(names = "--cases", split = ",", description = "Cases to run, of udp, srudp, tcp, handshakes, idle "

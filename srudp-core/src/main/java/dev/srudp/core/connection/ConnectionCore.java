@@ -1013,7 +1013,13 @@ public final class ConnectionCore implements LossRecovery.Listener {
 
     /** Writes the next datagram of this connection into {@code out}; null if there is none. */
     Engine.Transmit poll(long nowNanos, ByteBuffer out) {
-        streams.wakeReaders();
+        if (streams.hasReadersToWake()) {
+            streams.wakeReaders();
+            if (!wantsToSend(nowNanos)) {
+                // asked only to wake readers: an ACK that is not yet due must not go out alone
+                return null;
+            }
+        }
         if (handshakePacketDue && handshakePacket != null) {
             handshakePacketDue = false;
             out.put(handshakePacket);
