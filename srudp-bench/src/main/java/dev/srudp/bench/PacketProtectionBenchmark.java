@@ -12,7 +12,6 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -36,9 +35,6 @@ public class PacketProtectionBenchmark {
     static final int PLAINTEXT = PACKET - HEADER - PacketProtection.TAG_LENGTH;
     /** Sealed packets kept to be opened in turn, each under its own packet number. */
     static final int OPENABLE = 1024;
-
-    @Param({"1452"})
-    int packetLength;
 
     private PacketProtection sealer;
     private PacketProtection opener;
@@ -92,19 +88,20 @@ public class PacketProtectionBenchmark {
     /** The JDK alone, in place: a new parameter object, init, AAD, doFinal. */
     @Benchmark
     public int jdkSealInPlace() throws Exception {
-        writeNonce(nextPacketNumber++);
-        jdk.init(Cipher.ENCRYPT_MODE, jdkKey, new GCMParameterSpec(128, nonce));
-        jdk.updateAAD(packet, 0, HEADER);
-        return jdk.doFinal(packet, HEADER, PLAINTEXT, packet, HEADER);
+        return jdkSeal(packet);
     }
 
     /** The JDK alone, into a separate output array. */
     @Benchmark
     public int jdkSealSeparateOutput() throws Exception {
+        return jdkSeal(output);
+    }
+
+    private int jdkSeal(byte[] out) throws Exception {
         writeNonce(nextPacketNumber++);
         jdk.init(Cipher.ENCRYPT_MODE, jdkKey, new GCMParameterSpec(128, nonce));
         jdk.updateAAD(packet, 0, HEADER);
-        return jdk.doFinal(packet, HEADER, PLAINTEXT, output, HEADER);
+        return jdk.doFinal(packet, HEADER, PLAINTEXT, out, HEADER);
     }
 
     private void writeNonce(long n) {
