@@ -47,9 +47,14 @@ import picocli.CommandLine.Option;
  * its standard input: {@code start CASE} resets the byte counter of a case and answers {@code OK};
  * {@code stop CASE} waits until the case has been quiet for a moment and answers
  * {@code RESULT CASE bytes=N nanos=T}, the bytes received between the first and the last arrival;
- * {@code quit} (or end of input) closes everything and exits. The rates are receiver-side. The
- * cases are interleaved, in an order rotated each round, so slow drift of the machine affects all
- * of them alike; the summary gives the median, minimum and maximum over the rounds.
+ * {@code cpu} answers {@code CPU nanos=N}, the CPU time of the whole process so far;
+ * {@code idle-open N} opens a fresh endpoint for N idle connections and answers
+ * {@code IDLE port=P key=HEX}, {@code idle-baseline} ends the initiator's warm-up connection and
+ * measures the heap, {@code idle-measure} waits until N connections are held and answers
+ * {@code IDLED accepted=N perConnection=BYTES}, {@code idle-close} ends them; {@code quit} (or end
+ * of input) closes everything and exits. The rates are receiver-side. The cases are interleaved,
+ * in an order rotated each round, so slow drift of the machine affects all of them alike; the
+ * summary gives the median, minimum and maximum over the rounds.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Loopback benchmark: raw UDP, srudp and TCP throughput, handshakes/s, heap per idle connection.")
@@ -59,7 +64,9 @@ final class BenchCommand implements Callable<Integer> {
     static final int DATAGRAM = EndpointConfig.defaults().maxUdpPayload();
     private static final int CHUNK = 64 * 1024;
     private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-    private static final String[] CASES = {"udp", "srudp", "tcp", "handshakes"};
+    private static final List<String> TIMED = List.of("udp", "srudp", "tcp", "handshakes");
+    /** Handshakes in flight at once while the idle connections are opened. */
+    private static final int IDLE_BATCH = 16;
 
     @Option(names = "--runs", description = "Rounds of all cases (default: ${DEFAULT-VALUE}).", defaultValue = "5")
     int runs;
@@ -68,9 +75,21 @@ final class BenchCommand implements Callable<Integer> {
             defaultValue = "3")
     double seconds;
 
-    @Option(names = "--idle", description = "Idle connections for the heap measurement (default: ${DEFAULT-VALUE}).",
-            defaultValue = "2000")
+    @Option(names = "--idle", description = "Idle connections held by one endpoint for the heap measurement "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "10000")
     int idle;
+
+    @Option(names = "--warmup", description = "Untimed rounds of the timed cases first, so the JIT has compiled the "
+            + "hot paths (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+    int warmup;
+
+    @Option(names = "--cases", split = ",", description = "Cases to run, of udp, srudp, tcp, handshakes, idle "
+            + "(default: all).", defaultValue = "udp,srudp,tcp,handshakes,idle")
+    List<String> cases;
+
+    @Option(names = "--server-jvm-option", description = "An option for the receiving child JVM (repeatable), "
+            + "e.g. to record a profile.", hidden = true)
+    List<String> serverJvmOptions = new ArrayList<>();
 
     @Option(names = "--role", description = "client (default) or server (the receiving child process).",
             defaultValue = "client", hidden = true)
@@ -78,9 +97,15 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (runs < 1 || seconds <= 0 || idle < 1) {
+        if (runs < 1 || seconds <= 0 || idle < 1 || warmup < 0) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--runs, --seconds and --idle must be positive");
+                    "--runs, --seconds and --idle must be positive, --warmup not negative");
+        }
+        for (String c : cases) {
+            if (!TIMED.contains(c) && !c.equals("idle")) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "unknown case '" + c + "'; the cases are udp, srudp, tcp, handshakes, idle");
+            }
         }
         if ("server".equals(role)) {
             new Server().serve();
@@ -91,67 +116,61 @@ final class BenchCommand implements Callable<Integer> {
 
     // ---------------------------------------------------------------- client (parent) side
 
+    /** One round's figures, by name; a case that did not run has none. */
+    private final Map<String, List<Double>> results = new LinkedHashMap<>();
+
+    private void record(String name, double value) {
+        results.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+    }
+
     private int client(PrintStream out) throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "bench", "--role", "server")
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
-        Process child = pb.start();
-        Map<String, List<Double>> results = new LinkedHashMap<>();
-        for (String key : List.of("udp", "srudp", "tcp", "ratio", "handshakes", "idle")) {
-            results.put(key, new ArrayList<>());
-        }
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        command.addAll(serverJvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "bench",
+                "--role", "server"));
+        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> timed = TIMED.stream().filter(cases::contains).toList();
         try (BufferedReader fromChild = new BufferedReader(
                 new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
                 PrintWriter toChild = new PrintWriter(child.getOutputStream(), true, StandardCharsets.UTF_8)) {
-            Map<String, String> ready = parseReady(expect(fromChild, "READY"));
-            int udpPort = Integer.parseInt(ready.get("udp"));
-            int srudpPort = Integer.parseInt(ready.get("srudp"));
-            int tcpPort = Integer.parseInt(ready.get("tcp"));
-            CertifiedKey key = CertifiedKey.fromEncoded(HexFormat.of().parseHex(ready.get("key")));
-            InetSocketAddress udpAddr = new InetSocketAddress(loopback, udpPort);
-            PeerAddress srudpAddr = PeerAddress.of(new InetSocketAddress(loopback, srudpPort), key);
-            InetSocketAddress tcpAddr = new InetSocketAddress(loopback, tcpPort);
+            Peer peer = new Peer(fromChild, toChild);
+            Map<String, String> ready = parseReady(peer.expect("READY"));
+            InetSocketAddress udpAddr = new InetSocketAddress(loopback, Integer.parseInt(ready.get("udp")));
+            PeerAddress srudpAddr = PeerAddress.of(new InetSocketAddress(loopback, Integer.parseInt(ready.get("srudp"))),
+                    CertifiedKey.fromEncoded(HexFormat.of().parseHex(ready.get("key"))));
+            InetSocketAddress tcpAddr = new InetSocketAddress(loopback, Integer.parseInt(ready.get("tcp")));
             long durationNanos = (long) (seconds * 1e9);
 
-            out.printf("srudp bench: %d round(s), %.1f s per case, %d idle connections, %d-byte datagrams, "
-                    + "%d cores, Java %s%n", runs, seconds, idle, DATAGRAM,
+            out.printf("srudp bench: %d round(s) after %d warm-up round(s), %.1f s per case, %d idle connections, "
+                    + "%d-byte datagrams, %d cores, Java %s%n", runs, warmup, seconds, idle, DATAGRAM,
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
             EndpointConfig clientConfig = EndpointConfig.builder().bind(loopback, 0).build();
             try (Endpoint client = Srudp.open(clientConfig)) {
-                for (int run = 0; run < runs; run++) {
-                    double udp = 0;
-                    double srudp = 0;
-                    double tcp = 0;
-                    double handshakes = 0;
-                    for (int i = 0; i < CASES.length; i++) {
-                        String c = CASES[(i + run) % CASES.length];
-                        switch (c) {
-                            case "udp" -> udp = timed(c, fromChild, toChild, () -> sendUdp(udpAddr, durationNanos));
-                            case "srudp" -> {
-                                srudp = timed(c, fromChild, toChild, () -> sendSrudp(client, srudpAddr, durationNanos));
-                                abortPending();
-                            }
-                            case "tcp" -> tcp = timed(c, fromChild, toChild, () -> sendTcp(tcpAddr, durationNanos));
-                            default -> handshakes = handshakes(client, srudpAddr, durationNanos);
-                        }
+                for (int w = 0; w < warmup; w++) {
+                    for (String c : timed) {
+                        runTimed(c, peer, client, udpAddr, srudpAddr, tcpAddr, durationNanos);
                     }
-                    double perIdle = idleBytesPerConnection(idle);
-                    double ratio = udp > 0 ? srudp / udp : 0;
-                    results.get("udp").add(udp);
-                    results.get("srudp").add(srudp);
-                    results.get("tcp").add(tcp);
-                    results.get("ratio").add(ratio);
-                    results.get("handshakes").add(handshakes);
-                    results.get("idle").add(perIdle);
-                    out.printf("%nround %d of %d (order: %s)%n", run + 1, runs, order(run));
-                    out.printf("  %-36s %12.1f Mbit/s%n", "raw UDP (receiver side)", udp);
-                    out.printf("  %-36s %12.1f Mbit/s%n", "srudp, one stream (receiver side)", srudp);
-                    out.printf("  %-36s %12.1f Mbit/s%n", "TCP (receiver side)", tcp);
-                    out.printf("  %-36s %12.3f%n", "srudp/raw UDP", ratio);
-                    out.printf("  %-36s %12.1f /s%n", "srudp handshakes (sequential)", handshakes);
-                    out.printf("  %-36s %12.0f bytes%n", "heap per idle connection (both ends)", perIdle);
+                }
+                results.clear();
+                for (int run = 0; run < runs; run++) {
+                    out.printf("%nround %d of %d (order: %s)%n", run + 1, runs, order(timed, run));
+                    for (int i = 0; i < timed.size(); i++) {
+                        runTimed(timed.get((i + run) % timed.size()), peer, client, udpAddr, srudpAddr, tcpAddr,
+                                durationNanos);
+                    }
+                    if (cases.contains("udp") && cases.contains("srudp")) {
+                        List<Double> u = results.get("udp");
+                        List<Double> s = results.get("srudp");
+                        double ratio = u.get(u.size() - 1) > 0 ? s.get(s.size() - 1) / u.get(u.size() - 1) : 0;
+                        record("ratio", ratio);
+                    }
+                    if (cases.contains("idle")) {
+                        idleCase(peer, loopback);
+                    }
+                    printRound(out, run);
                     out.flush();
                 }
             }
@@ -168,29 +187,76 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         out.printf("%nmedian (min .. max) over %d round(s)%n", runs);
-        summary(out, "raw UDP", results.get("udp"), "%.1f", "Mbit/s");
-        summary(out, "srudp, one stream", results.get("srudp"), "%.1f", "Mbit/s");
-        summary(out, "TCP", results.get("tcp"), "%.1f", "Mbit/s");
-        summary(out, "srudp handshakes", results.get("handshakes"), "%.1f", "/s");
-        summary(out, "heap per idle connection (both ends)", results.get("idle"), "%.0f", "bytes");
-        double[] ratio = sorted(results.get("ratio"));
-        out.printf("ratio srudp/raw UDP: median %.3f (min %.3f, max %.3f)%n", median(ratio), ratio[0],
-                ratio[ratio.length - 1]);
+        for (Map.Entry<String, Line> e : LINES.entrySet()) {
+            List<Double> values = results.get(e.getKey());
+            if (values != null && !values.isEmpty() && !e.getKey().equals("ratio")) {
+                summary(out, e.getValue().label(), values, e.getValue().format(), e.getValue().unit());
+            }
+        }
+        if (results.containsKey("ratio")) {
+            double[] ratio = sorted(results.get("ratio"));
+            out.printf("ratio srudp/raw UDP: median %.3f (min %.3f, max %.3f)%n", median(ratio), ratio[0],
+                    ratio[ratio.length - 1]);
+        }
         out.flush();
         return ExitCodes.OK;
     }
 
-    private static String order(int run) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < CASES.length; i++) {
-            sb.append(i == 0 ? "" : ", ").append(CASES[(i + run) % CASES.length]);
+    private record Line(String label, String format, String unit) {
+    }
+
+    /** What is printed, in order: the key in {@link #results}, its label, format and unit. */
+    private static final Map<String, Line> LINES = new LinkedHashMap<>();
+
+    static {
+        LINES.put("udp", new Line("raw UDP", "%.1f", "Mbit/s"));
+        LINES.put("udp.cpu", new Line("  CPU per MB, sender + receiver", "%.2f", "ms/MB"));
+        LINES.put("srudp", new Line("srudp, one stream", "%.1f", "Mbit/s"));
+        LINES.put("srudp.cpu", new Line("  CPU per MB, sender + receiver", "%.2f", "ms/MB"));
+        LINES.put("ratio", new Line("srudp/raw UDP", "%.3f", ""));
+        LINES.put("tcp", new Line("TCP", "%.1f", "Mbit/s"));
+        LINES.put("handshakes", new Line("srudp handshakes, sequential", "%.1f", "/s"));
+        LINES.put("handshakes.initiatorCpu", new Line("  CPU per handshake, initiator process", "%.0f", "us"));
+        LINES.put("handshakes.responderCpu", new Line("  CPU per handshake, responder process", "%.0f", "us"));
+        LINES.put("handshakes.perCore", new Line("  handshakes per CPU-second, both ends", "%.1f", "/s"));
+        LINES.put("idle.responder", new Line("heap per idle connection, responder", "%.0f", "bytes"));
+        LINES.put("idle.initiator", new Line("heap per idle connection, initiator", "%.0f", "bytes"));
+    }
+
+    private void printRound(PrintStream out, int run) {
+        for (Map.Entry<String, Line> e : LINES.entrySet()) {
+            List<Double> values = results.get(e.getKey());
+            if (values != null && values.size() == run + 1) {
+                out.printf("  %-40s %12s %s%n", e.getValue().label(),
+                        String.format(e.getValue().format(), values.get(run)), e.getValue().unit());
+            }
         }
-        return sb.append(", idle").toString();
+    }
+
+    private void runTimed(String c, Peer peer, Endpoint client, InetSocketAddress udpAddr, PeerAddress srudpAddr,
+            InetSocketAddress tcpAddr, long durationNanos) throws Exception {
+        switch (c) {
+            case "udp" -> throughput(c, peer, () -> sendUdp(udpAddr, durationNanos));
+            case "srudp" -> {
+                throughput(c, peer, () -> sendSrudp(client, srudpAddr, durationNanos));
+                abortPending();
+            }
+            case "tcp" -> throughput(c, peer, () -> sendTcp(tcpAddr, durationNanos));
+            default -> handshakes(peer, client, srudpAddr, durationNanos);
+        }
+    }
+
+    private static String order(List<String> timed, int run) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < timed.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(timed.get((i + run) % timed.size()));
+        }
+        return sb.toString();
     }
 
     private static void summary(PrintStream out, String name, List<Double> values, String fmt, String unit) {
         double[] v = sorted(values);
-        out.printf("  %-38s %12s  (%s .. %s) %s%n", name, String.format(fmt, median(v)), String.format(fmt, v[0]),
+        out.printf("  %-40s %12s  (%s .. %s) %s%n", name, String.format(fmt, median(v)), String.format(fmt, v[0]),
                 String.format(fmt, v[v.length - 1]), unit);
     }
 
@@ -209,17 +275,57 @@ final class BenchCommand implements Callable<Integer> {
         void send() throws Exception;
     }
 
-    /** Runs one throughput case and returns the receiver-side rate in Mbit/s. */
-    private static double timed(String c, BufferedReader fromChild, PrintWriter toChild, Sender sender)
-            throws Exception {
-        toChild.println("start " + c);
-        expect(fromChild, "OK");
+    /** The child process, spoken to in lines. */
+    private static final class Peer {
+        private final BufferedReader in;
+        private final PrintWriter out;
+
+        Peer(BufferedReader in, PrintWriter out) {
+            this.in = in;
+            this.out = out;
+        }
+
+        Map<String, String> ask(String command, String answerPrefix) throws IOException {
+            out.println(command);
+            return parseReady(expect(answerPrefix));
+        }
+
+        String expect(String prefix) throws IOException {
+            return BenchCommand.expect(in, prefix);
+        }
+
+        long cpuNanos() throws IOException {
+            return Long.parseLong(ask("cpu", "CPU").get("nanos"));
+        }
+    }
+
+    /** CPU time of this whole process (every thread, the JIT and the collector included). */
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
+        }
+        return -1;
+    }
+
+    /**
+     * Runs one throughput case and records the receiver-side rate in Mbit/s, and the CPU time both
+     * processes spent per megabyte received.
+     */
+    private void throughput(String c, Peer peer, Sender sender) throws Exception {
+        peer.ask("start " + c, "OK");
+        long childCpu = peer.cpuNanos();
+        long ownCpu = processCpuNanos();
         sender.send();
-        toChild.println("stop " + c);
-        Map<String, String> r = parseReady(expect(fromChild, "RESULT"));
+        Map<String, String> r = peer.ask("stop " + c, "RESULT");
+        long cpu = processCpuNanos() - ownCpu + peer.cpuNanos() - childCpu;
         long bytes = Long.parseLong(r.get("bytes"));
         long nanos = Long.parseLong(r.get("nanos"));
-        return nanos <= 0 ? 0 : bytes * 8.0 / (nanos / 1e9) / 1e6;
+        record(c, nanos <= 0 ? 0 : bytes * 8.0 / (nanos / 1e9) / 1e6);
+        if (bytes > 0 && ownCpu >= 0) {
+            record(c + ".cpu", cpu / 1e6 / (bytes / 1e6));
+        }
     }
 
     private static void sendUdp(InetSocketAddress to, long durationNanos) throws IOException {
@@ -256,6 +362,9 @@ final class BenchCommand implements Callable<Integer> {
             throw e;
         }
         // The connection is aborted once the receiver has reported.
+        if (Boolean.getBoolean("srudp.bench.stats")) {
+            System.err.println("sender " + c.stats());
+        }
         PENDING.add(c);
     }
 
@@ -277,9 +386,15 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Sequential handshakes: connect, then abort, as many as fit in the duration. */
-    private static double handshakes(Endpoint client, PeerAddress to, long durationNanos) throws Exception {
+    /**
+     * Sequential handshakes: connect, then abort, as many as fit in the duration. Records the rate,
+     * the CPU time each process spent per handshake, and handshakes per CPU-second of both processes
+     * together (what one core would manage if it did both ends' work).
+     */
+    private void handshakes(Peer peer, Endpoint client, PeerAddress to, long durationNanos) throws Exception {
         abortPending();
+        long childCpu = peer.cpuNanos();
+        long ownCpu = processCpuNanos();
         long start = System.nanoTime();
         long end = start + durationNanos;
         long n = 0;
@@ -290,7 +405,14 @@ final class BenchCommand implements Callable<Integer> {
             n++;
             now = System.nanoTime();
         } while (now < end);
-        return n / ((now - start) / 1e9);
+        long initiatorCpu = processCpuNanos() - ownCpu;
+        long responderCpu = peer.cpuNanos() - childCpu;
+        record("handshakes", n / ((now - start) / 1e9));
+        if (ownCpu >= 0) {
+            record("handshakes.initiatorCpu", initiatorCpu / 1e3 / n);
+            record("handshakes.responderCpu", responderCpu / 1e3 / n);
+            record("handshakes.perCore", n / ((initiatorCpu + responderCpu) / 1e9));
+        }
     }
 
     private static void abortPending() {
@@ -301,58 +423,52 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Heap per idle connection, in this process: two endpoints, {@code count} connections between
-     * them, used heap after collection before and after. Each connection is counted with both of
-     * its ends (the initiator's and the responder's state).
+     * Heap per idle connection, each end in its own process: the child opens a fresh endpoint that
+     * accepts {@code idle} connections from one fresh endpoint here. Each process measures its own
+     * used heap after collection before and after; the difference divided by the count is one
+     * end's cost. Both endpoints really hold all the connections when the second measurement is
+     * taken.
      */
-    static double idleBytesPerConnection(int count) throws Exception {
+    private void idleCase(Peer peer, InetAddress loopback) throws Exception {
         abortPending();
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        EndpointConfig config = EndpointConfig.builder().bind(loopback, 0).maxConnections(Math.max(10_000, count * 2))
+        Map<String, String> opened = peer.ask("idle-open " + idle, "IDLE");
+        PeerAddress to = PeerAddress.of(new InetSocketAddress(loopback, Integer.parseInt(opened.get("port"))),
+                CertifiedKey.fromEncoded(HexFormat.of().parseHex(opened.get("key"))));
+        EndpointConfig config = EndpointConfig.builder().bind(loopback, 0).maxConnections(Math.max(10_000, idle))
                 .build();
-        try (Endpoint server = Srudp.open(config); Endpoint client = Srudp.open(config)) {
-            PeerAddress to = PeerAddress.of(server.localAddresses().get(0), server.certifiedKey());
-            List<Connection> accepted = new ArrayList<>(count);
-            List<Connection> opened = new ArrayList<>(count);
-            // Warm up the code paths so class loading and JIT metadata are not counted.
-            Connection warm = client.connect(to);
-            server.accept().abort(256, "warm-up");
-            warm.abort(256, "warm-up");
+        List<Connection> connections = new ArrayList<>(idle);
+        try (Endpoint client = Srudp.open(config)) {
+            // one connection first, so class loading and first-use structures are not counted
+            client.connect(to).abort(256, "warm-up");
+            peer.ask("idle-baseline", "OK");
             long before = usedHeapAfterGc();
-            CompletableFuture<Void> acceptor = CompletableFuture.runAsync(() -> {
-                try {
-                    for (int i = 0; i < count; i++) {
-                        accepted.add(server.accept());
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            int batch = 16;
-            for (int i = 0; i < count; i += batch) {
+            for (int i = 0; i < idle; i += IDLE_BATCH) {
                 List<CompletableFuture<Connection>> futures = new ArrayList<>();
-                for (int j = i; j < Math.min(count, i + batch); j++) {
+                for (int j = i; j < Math.min(idle, i + IDLE_BATCH); j++) {
                     futures.add(client.connectAsync(to));
                 }
                 for (CompletableFuture<Connection> f : futures) {
-                    opened.add(f.get(30, TimeUnit.SECONDS));
+                    connections.add(f.get(30, TimeUnit.SECONDS));
                 }
             }
-            acceptor.get(30, TimeUnit.SECONDS);
+            Map<String, String> held = peer.ask("idle-measure", "IDLED");
             long after = usedHeapAfterGc();
-            double perConnection = (after - before) / (double) count;
-            if (opened.size() != count || accepted.size() != count) {
-                throw new IllegalStateException("idle connections: opened " + opened.size() + ", accepted "
-                        + accepted.size());
+            int accepted = Integer.parseInt(held.get("accepted"));
+            if (accepted != idle || connections.size() != idle) {
+                throw new IllegalStateException("idle connections: opened " + connections.size() + ", accepted "
+                        + accepted + " of " + idle);
             }
-            for (Connection c : opened) {
+            record("idle.initiator", (after - before) / (double) idle);
+            record("idle.responder", Double.parseDouble(held.get("perConnection")));
+            for (Connection c : connections) {
                 c.abort(256, "bench done");
             }
-            return perConnection;
+        } finally {
+            peer.ask("idle-close", "OK");
         }
     }
 
-    private static long usedHeapAfterGc() throws InterruptedException {
+    static long usedHeapAfterGc() throws InterruptedException {
         Runtime rt = Runtime.getRuntime();
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 4; i++) {
@@ -455,22 +571,106 @@ final class BenchCommand implements Callable<Integer> {
                 BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 String line;
                 while ((line = in.readLine()) != null && !line.equals("quit")) {
-                    String[] words = line.trim().split("\\s+");
-                    Meter m = words.length == 2 ? meter(words[1]) : null;
-                    if (m == null) {
-                        System.out.println("ERROR unknown command: " + line);
-                    } else if (words[0].equals("start")) {
-                        m.reset();
-                        System.out.println("OK");
-                    } else if (words[0].equals("stop")) {
-                        System.out.println(m.result(words[1]));
-                    } else {
-                        System.out.println("ERROR unknown command: " + line);
-                    }
+                    System.out.println(answer(line.trim().split("\\s+"), loopback));
                     System.out.flush();
                 }
             } finally {
                 running = false;
+                closeIdle();
+            }
+        }
+
+        private String answer(String[] words, InetAddress loopback) throws Exception {
+            switch (words[0]) {
+                case "cpu" -> {
+                    return "CPU nanos=" + processCpuNanos();
+                }
+                case "idle-open" -> {
+                    return openIdle(Integer.parseInt(words[1]), loopback);
+                }
+                case "idle-baseline" -> {
+                    return baselineIdle();
+                }
+                case "idle-measure" -> {
+                    return measureIdle();
+                }
+                case "idle-close" -> {
+                    closeIdle();
+                    return "OK";
+                }
+                default -> {
+                    Meter m = words.length == 2 ? meter(words[1]) : null;
+                    if (m != null && words[0].equals("start")) {
+                        m.reset();
+                        return "OK";
+                    }
+                    if (m != null && words[0].equals("stop")) {
+                        return m.result(words[1]);
+                    }
+                    return "ERROR unknown command: " + String.join(" ", words);
+                }
+            }
+        }
+
+        // ---- the responder end of the idle connections
+
+        private Endpoint idleEndpoint;
+        private final List<Connection> idleAccepted = java.util.Collections.synchronizedList(new ArrayList<>());
+        private int idleExpected;
+        private long idleHeapBefore;
+
+        private String openIdle(int count, InetAddress loopback) throws Exception {
+            closeIdle();
+            idleExpected = count;
+            idleEndpoint = Srudp.open(EndpointConfig.builder().bind(loopback, 0)
+                    .maxConnections(Math.max(10_000, count)).build());
+            Endpoint e = idleEndpoint;
+            daemon("bench-idle-acceptor", () -> {
+                try {
+                    while (true) {
+                        idleAccepted.add(e.accept());
+                    }
+                } catch (Exception closed) {
+                    // the endpoint was closed
+                }
+            });
+            return "IDLE port=" + e.localAddresses().get(0).getPort() + " key="
+                    + HexFormat.of().formatHex(e.certifiedKey().encoded());
+        }
+
+        /** Waits for the initiator's warm-up connection, ends it, and measures the heap before. */
+        private String baselineIdle() throws Exception {
+            awaitAccepted(1);
+            for (Connection c : idleAccepted) {
+                c.abort(256, "warm-up");
+            }
+            idleAccepted.clear();
+            idleHeapBefore = usedHeapAfterGc();
+            return "OK";
+        }
+
+        private String measureIdle() throws Exception {
+            awaitAccepted(idleExpected);
+            long after = usedHeapAfterGc();
+            return "IDLED accepted=" + idleAccepted.size() + " perConnection="
+                    + (after - idleHeapBefore) / (double) Math.max(1, idleAccepted.size());
+        }
+
+        private void awaitAccepted(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (idleAccepted.size() < count && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        }
+
+        private void closeIdle() {
+            for (Connection c : idleAccepted) {
+                c.abort(256, "bench done");
+            }
+            idleAccepted.clear();
+            if (idleEndpoint != null) {
+                idleEndpoint.close();
+                idleEndpoint = null;
             }
         }
 

@@ -19,7 +19,7 @@ class BenchCommandTest {
         int code;
         try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
             System.setOut(out);
-            code = Main.run("bench", "--runs", "1", "--seconds", "1", "--idle", "50");
+            code = Main.run("bench", "--runs", "1", "--seconds", "1", "--idle", "50", "--warmup", "0");
         } finally {
             System.setOut(original);
         }
@@ -29,7 +29,9 @@ class BenchCommandTest {
         assertTrue(text.contains("round 1 of 1"), text);
         assertTrue(text.contains("median (min .. max) over 1 round(s)"), text);
         assertTrue(text.matches("(?s).*raw UDP\\s+\\d+\\.\\d.*"), text);
-        assertTrue(text.matches("(?s).*srudp handshakes\\s+\\d+\\.\\d.*"), text);
+        assertTrue(text.matches("(?s).*srudp handshakes, sequential\\s+\\d+\\.\\d.*"), text);
+        assertTrue(text.matches("(?s).*handshakes per CPU-second, both ends\\s+\\d+\\.\\d.*"), text);
+        assertTrue(text.matches("(?s).*heap per idle connection, responder\\s+-?\\d+ bytes.*"), text);
         assertTrue(text.matches("(?s).*ratio srudp/raw UDP: median \\d+\\.\\d{3}.*"), text);
     }
 

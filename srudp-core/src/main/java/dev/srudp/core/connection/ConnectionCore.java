@@ -91,7 +91,10 @@ public final class ConnectionCore implements LossRecovery.Listener {
     // ---- established
     private PeerId peer;
     private byte[] remoteStaticKey;
+    /** The peer's handshake parameters, until the keys are installed. */
     private HandshakePayload peerParams;
+    /** The largest DATAGRAM frame the peer accepts, from its parameters; -1 before the handshake. */
+    private long peerMaxDatagramFrame = -1;
     private TrafficKeys keys;
     private long packetsInSendPhase;
     private long sendPhaseStartNanos;
@@ -115,10 +118,16 @@ public final class ConnectionCore implements LossRecovery.Listener {
     private final StreamManager streams;
     /** The time of the packet being processed, for violations the stream manager reports. */
     private long lastEventNanos;
-    private final ArrayDeque<byte[]> outgoingDatagrams = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> outgoingDatagrams = new ArrayDeque<>(2);
     private final PathValidator paths;
     /** The path of the packet whose frames are being processed. */
     private PathValidator.Path arrival;
+    /** The last path reported to the engine for sending, reused while it stays the same. */
+    private Engine.Transmit currentTransmit;
+    /** Where the frames of a received packet are decoded: the endpoint's, shared by its connections. */
+    private final FrameScratch scratch;
+    private final FrameCodec.StreamView streamView;
+    private final FrameCodec.AckView ackView;
 
     // ---- closing
     private boolean closeRequested;
@@ -131,6 +140,8 @@ public final class ConnectionCore implements LossRecovery.Listener {
 
     // ---- the application's view
     private final ConnectionHandle handle;
+    /** Whether the endpoint has this connection among those that want to send (see ActiveConnections). */
+    boolean wantsTurn;
 
     // ---- statistics
     private long bytesSent;
@@ -157,6 +168,9 @@ public final class ConnectionCore implements LossRecovery.Listener {
         this.idleTimeoutNanos = ctx.config.idleTimeout().toNanos();
         this.lastReceivedNanos = nowNanos;
         this.handle = new ConnectionHandle(this, endpoint);
+        this.scratch = endpoint.frameScratch;
+        this.streamView = scratch.stream;
+        this.ackView = scratch.ack;
         this.paths = new PathValidator(local, remote);
         this.streams = new StreamManager(this, endpoint, initiator,
                 (code, reason) -> abortInternal(code, reason, lastEventNanos, null));
@@ -314,6 +328,8 @@ public final class ConnectionCore implements LossRecovery.Listener {
         // a keepalive must come well within the idle timeout both sides agreed on
         keepAliveNanos = Math.min(keepAliveNanos, idleTimeoutNanos / 2);
         maxUdpPayload = (int) Math.min(maxUdpPayload, peerParams.maxUdpPayload());
+        peerMaxDatagramFrame = peerParams.maxDatagramFrameSize();
+        peerParams = null;
         pmtu = ctx.config.pathMtuDiscovery() ? new PathMtuProber(maxUdpPayload) : new PathMtuProber(PathMtuProber.BASE);
         handshake = null;
         ephemeral = null;
@@ -506,6 +522,9 @@ public final class ConnectionCore implements LossRecovery.Listener {
 
     private void establish(long nowNanos) {
         state = ConnectionState.ESTABLISHED;
+        // what only the handshake needed: an idle connection should not keep it
+        handshakeTemplate = null;
+        firstMessage = null;
         ctx.listener.handshakeCompleted(peer, remoteAddress, initiator);
         if (initiator) {
             CompletableFuture<Connection> f = connectFuture;
@@ -575,7 +594,9 @@ public final class ConnectionCore implements LossRecovery.Listener {
         packetsReceived++;
         bytesReceived += length;
         lastReceivedNanos = nowNanos;
-        arrival = new PathValidator.Path(local, from);
+        if (arrival == null || arrival.local() != local || arrival.remote() != from) {
+            arrival = new PathValidator.Path(local, from);
+        }
         if (state == ConnectionState.ESTABLISHED
                 && paths.onPacket(arrival, pn == replay.highestSeen(), length, nowNanos, ctx.random)) {
             ctx.listener.pathValidationStarted(peer, remoteAddress, from);
@@ -591,7 +612,8 @@ public final class ConnectionCore implements LossRecovery.Listener {
             handshakePacketDue = false;
             handshakeRetransmitAtNanos = Long.MAX_VALUE;
         }
-        ByteBuffer frames = ByteBuffer.wrap(buf, offset + Packets.DATA_HEADER_LENGTH, plaintextLength).slice();
+        ByteBuffer frames = scratch.frames(buf, offset + Packets.DATA_HEADER_LENGTH,
+                offset + Packets.DATA_HEADER_LENGTH + plaintextLength);
         if (!frames.hasRemaining()) {
             // RFC 9000, section 12.4: "An endpoint MUST treat receipt of a packet containing no
             // frames as a connection error of type PROTOCOL_VIOLATION."
@@ -601,6 +623,22 @@ public final class ConnectionCore implements LossRecovery.Listener {
         boolean ackEliciting = false;
         try {
             while (frames.hasRemaining() && !state.isClosingOrClosed()) {
+                if (FrameCodec.isStream(frames)) {
+                    // the bulk of the traffic: decoded into one reused view, the data left in place
+                    FrameCodec.decodeStream(frames, streamView);
+                    ackEliciting = true;
+                    if (state != ConnectionState.DRAINING) {
+                        streams.onStreamFrame(streamView, frames);
+                    }
+                    continue;
+                }
+                if (FrameCodec.isAck(frames)) {
+                    FrameCodec.decodeAck(frames, ackView);
+                    if (state != ConnectionState.DRAINING) {
+                        onAckFrame(nowNanos);
+                    }
+                    continue;
+                }
                 Frame frame = FrameCodec.decode(frames);
                 ackEliciting |= frame.isAckEliciting();
                 onFrame(frame, nowNanos);
@@ -619,16 +657,21 @@ public final class ConnectionCore implements LossRecovery.Listener {
         }
     }
 
+    /** The ACK frame just decoded into {@link #ackView}. */
+    private void onAckFrame(long nowNanos) {
+        keys.onAcknowledged(ackView.largestAcknowledged());
+        if (!recovery.onAck(ackView.ackDelayMicros, ackView.ranges, ackView.rangeCount, nowNanos,
+                nextPacketNumber - 1, this)) {
+            abortInternal(ErrorCodes.PROTOCOL_VIOLATION, "ACK of a packet never sent", nowNanos, null);
+        }
+    }
+
     private void onFrame(Frame frame, long nowNanos) {
         if (state == ConnectionState.DRAINING || state == ConnectionState.CLOSED) {
             return;
         }
-        if (frame instanceof Frame.Ack ack) {
-            keys.onAcknowledged(ack.largestAcknowledged());
-            if (!recovery.onAck(ack, nowNanos, nextPacketNumber - 1, this)) {
-                abortInternal(ErrorCodes.PROTOCOL_VIOLATION, "ACK of a packet never sent", nowNanos, null);
-            }
-        } else if (frame instanceof Frame.Stream s) {
+        // ACK and STREAM frames are decoded into views before they get here
+        if (frame instanceof Frame.Stream s) {
             streams.onStreamFrame(s);
         } else if (frame instanceof Frame.ResetStream r) {
             streams.onResetStream(r);
@@ -731,7 +774,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
     }
 
     int maxDatagramSize() {
-        long peerMax = peerParams == null ? maxDatagramPayload() : peerParams.maxDatagramFrameSize();
+        long peerMax = peerMaxDatagramFrame < 0 ? maxDatagramPayload() : peerMaxDatagramFrame;
         return (int) Math.min(peerMax, maxDatagramPayload());
     }
 
@@ -925,8 +968,11 @@ public final class ConnectionCore implements LossRecovery.Listener {
 
     // ================================================================ sending
 
-    /** Whether {@link #poll} would produce a datagram now. */
+    /** Whether {@link #poll} has work now: a datagram to produce, or readers of received data to wake. */
     boolean wantsToSend(long nowNanos) {
+        if (streams.hasReadersToWake()) {
+            return true; // not to send: poll wakes them, once per batch of datagrams
+        }
         if (state == ConnectionState.CLOSED || state == ConnectionState.DRAINING) {
             return false;
         }
@@ -967,6 +1013,13 @@ public final class ConnectionCore implements LossRecovery.Listener {
 
     /** Writes the next datagram of this connection into {@code out}; null if there is none. */
     Engine.Transmit poll(long nowNanos, ByteBuffer out) {
+        if (streams.hasReadersToWake()) {
+            streams.wakeReaders();
+            if (!wantsToSend(nowNanos)) {
+                // asked only to wake readers: an ACK that is not yet due must not go out alone
+                return null;
+            }
+        }
         if (handshakePacketDue && handshakePacket != null) {
             handshakePacketDue = false;
             out.put(handshakePacket);
@@ -990,57 +1043,66 @@ public final class ConnectionCore implements LossRecovery.Listener {
     private Engine.Transmit writeDataPacket(long nowNanos, ByteBuffer out) {
         maybeUpdateKeys(nowNanos);
         int packetStart = out.position();
-        int limit = Math.min(out.limit(), packetStart + pmtu.current());
+        int outLimit = out.limit();
+        int limit = Math.min(outLimit, packetStart + pmtu.current());
         long pn = nextPacketNumber;
         out.put((byte) (Packets.TYPE_DATA | keys.sendPhase())).putLong(remoteCid).putLong(pn);
         int payloadStart = out.position();
-        ByteBuffer frames = out.duplicate();
+        // frames go straight into the datagram, leaving room for the tag
+        ByteBuffer frames = out;
         frames.limit(limit - Packets.TAG_LENGTH);
+        try {
+            if (state == ConnectionState.CLOSING) {
+                if (!closeFrameDue) {
+                    out.position(packetStart);
+                    return null;
+                }
+                closeFrameDue = false;
+                if (acks.hasAckToSend()) {
+                    // let the peer know what arrived before the end, so its own close can succeed
+                    Frame.Ack ack = acks.buildAck(nowNanos);
+                    if (ack.encodedLength() + closeFrame.encodedLength() <= frames.remaining()) {
+                        ack.encode(frames);
+                    }
+                }
+                closeFrame.encode(frames);
+                int payloadEnd = frames.position();
+                out.limit(outLimit);
+                return seal(out, packetStart, payloadStart, payloadEnd, pn, null, nowNanos);
+            }
 
-        if (state == ConnectionState.CLOSING) {
-            if (!closeFrameDue) {
+            SentPacket sent = recovery.newPacket(pn, nowNanos, false);
+            boolean ackEliciting = false;
+            if (acks.hasAckToSend()) {
+                long largest = acks.writeAck(frames, nowNanos);
+                sent.addItem(SentPacket.Kind.ACK, 0, largest, 0, false);
+            }
+            ackEliciting |= streams.writeControl(frames, sent);
+            if (pingDue || probesDue > 0) {
+                pingDue = false;
+                frames.put((byte) Frame.TYPE_PING);
+                ackEliciting = true;
+            }
+            boolean probing = probesDue > 0;
+            if (probesDue > 0) {
+                probesDue--;
+            }
+            if (probing || maySendNewData(nowNanos)) {
+                ackEliciting |= writeDatagrams(frames, payloadStart);
+                ackEliciting |= streams.writeStreamFrames(frames, sent);
+            }
+            int payloadEnd = frames.position();
+            out.limit(outLimit);
+            if (payloadEnd == payloadStart) {
                 out.position(packetStart);
+                recovery.recycle(sent);
                 return null;
             }
-            closeFrameDue = false;
-            if (acks.hasAckToSend()) {
-                // let the peer know what arrived before the end, so its own close can succeed
-                Frame.Ack ack = acks.buildAck(nowNanos);
-                if (ack.encodedLength() + closeFrame.encodedLength() <= frames.remaining()) {
-                    ack.encode(frames);
-                }
-            }
-            closeFrame.encode(frames);
-            return seal(out, packetStart, payloadStart, frames.position(), pn, null, nowNanos);
+            sent.ackEliciting = ackEliciting;
+            return seal(out, packetStart, payloadStart, payloadEnd, pn, sent, nowNanos);
+        } finally {
+            out.limit(outLimit);
         }
-
-        SentPacket sent = new SentPacket(pn, nowNanos, 0, false);
-        boolean ackEliciting = false;
-        if (acks.hasAckToSend()) {
-            Frame.Ack ack = acks.buildAck(nowNanos);
-            ack.encode(frames);
-            sent.items.add(new SentPacket.Item(SentPacket.Kind.ACK, 0, ack.largestAcknowledged(), 0, false));
-        }
-        ackEliciting |= streams.writeControl(frames, sent);
-        if (pingDue || probesDue > 0) {
-            pingDue = false;
-            new Frame.Ping().encode(frames);
-            ackEliciting = true;
-        }
-        boolean probing = probesDue > 0;
-        if (probesDue > 0) {
-            probesDue--;
-        }
-        if (probing || maySendNewData(nowNanos)) {
-            ackEliciting |= writeDatagrams(frames, payloadStart);
-            ackEliciting |= streams.writeStreamFrames(frames, sent);
-        }
-        if (frames.position() == payloadStart) {
-            out.position(packetStart);
-            return null;
-        }
-        sent.ackEliciting = ackEliciting;
-        return seal(out, packetStart, payloadStart, frames.position(), pn, sent, nowNanos);
     }
 
     /** Starts a new sending key when the packet or time limit of the current one is reached. */
@@ -1083,7 +1145,7 @@ public final class ConnectionCore implements LossRecovery.Listener {
         if (probe > 0 && congestion.canSend(probe)) {
             SentPacket record = new SentPacket(nextPacketNumber, nowNanos, 0, true);
             record.mtuProbe = true;
-            record.items.add(new SentPacket.Item(SentPacket.Kind.MTU_PROBE, 0, 0, probe, false));
+            record.addItem(SentPacket.Kind.MTU_PROBE, 0, 0, probe, false);
             writeSingleFramePacket(out, new Frame.Ping(), probe, nowNanos, record);
             pmtu.onProbeSent(probe);
             return new Engine.Transmit(localAddress, remoteAddress);
@@ -1149,7 +1211,17 @@ public final class ConnectionCore implements LossRecovery.Listener {
                 pacer.onPacketSent(nowNanos, length, congestion.pacingRateBytesPerSecond());
             }
         }
-        return new Engine.Transmit(localAddress, remoteAddress);
+        return transmit();
+    }
+
+    /** The path this connection sends on, as the engine reports it; one object while the path stays. */
+    private Engine.Transmit transmit() {
+        Engine.Transmit t = currentTransmit;
+        if (t == null || t.local() != localAddress || t.remote() != remoteAddress) {
+            t = new Engine.Transmit(localAddress, remoteAddress);
+            currentTransmit = t;
+        }
+        return t;
     }
 
     // ================================================================ accessors

@@ -24,6 +24,7 @@ import dev.srudp.core.punch.Puncher;
 import dev.srudp.core.record.Candidate;
 import dev.srudp.core.record.CandidateKind;
 import dev.srudp.core.record.NatHints;
+import dev.srudp.core.util.LongMap;
 import dev.srudp.core.wire.HandshakePayload;
 import dev.srudp.core.wire.Packets;
 import dev.srudp.core.wire.WireFormatException;
@@ -35,7 +36,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -69,8 +69,10 @@ public final class EndpointCore implements Engine, dev.srudp.core.stun.StunPort 
     }
 
     private final EndpointContext ctx;
+    /** Decoding space for the frames of the packet being processed, shared by all connections. */
+    final FrameScratch frameScratch = new FrameScratch();
     private final List<InetSocketAddress> localAddresses;
-    private final Map<Long, ConnectionCore> byCid = new HashMap<>();
+    private final LongMap<ConnectionCore> byCid = new LongMap<>();
     private final Map<Long, ConnectionCore> respondingByInitiatorCid = new HashMap<>();
     private final Map<String, ConnectionCore> initiatingByStaticKey = new HashMap<>();
     private final Map<PeerId, byte[]> lastTimestamps = new LinkedHashMap<>(16, 0.75f, true) {
@@ -81,7 +83,7 @@ public final class EndpointCore implements Engine, dev.srudp.core.stun.StunPort 
             return size() > TIMESTAMP_MEMORY;
         }
     };
-    private final LinkedHashSet<ConnectionCore> active = new LinkedHashSet<>();
+    private final ActiveConnections active = new ActiveConnections();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> Long.compare(a.deadlineNanos,
             b.deadlineNanos));
     private final Map<ConnectionCore, long[]> timerState = new HashMap<>();
@@ -772,9 +774,8 @@ public final class EndpointCore implements Engine, dev.srudp.core.stun.StunPort 
             out.put(probe.bytes());
             return new Transmit(probe.local(), probe.remote());
         }
-        while (!active.isEmpty()) {
-            ConnectionCore c = active.iterator().next();
-            active.remove(c);
+        ConnectionCore c;
+        while ((c = active.poll()) != null) {
             Transmit t = null;
             if (c.wantsToSend(now)) {
                 t = c.poll(now, out);
@@ -858,7 +859,9 @@ public final class EndpointCore implements Engine, dev.srudp.core.stun.StunPort 
         }
         long deadline = c.nextTimeoutNanos();
         long[] state = timerState.computeIfAbsent(c, k -> new long[] {Long.MAX_VALUE, 0});
-        if (deadline != state[0]) {
+        // A later deadline keeps the armed timer: when it fires early the connection finds nothing
+        // due and is armed again. Moving it on every packet sent would queue a timer per packet.
+        if (deadline < state[0]) {
             state[0] = deadline;
             state[1]++;
             if (deadline != Long.MAX_VALUE) {

@@ -16,8 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Handoff<T> {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition available = lock.newCondition();
-    private final ArrayDeque<T> items = new ArrayDeque<>();
-    private final ArrayDeque<CompletableFuture<T>> waiters = new ArrayDeque<>();
+    // small to start with: an idle connection holds two of these and usually nothing in them
+    private final ArrayDeque<T> items = new ArrayDeque<>(2);
+    private final ArrayDeque<CompletableFuture<T>> waiters = new ArrayDeque<>(2);
     private final int capacity;
     private final boolean dropOldest;
     private final Executor callbacks;

@@ -7,11 +7,13 @@ import dev.srudp.core.stream.ReceiveBuffer;
 import dev.srudp.core.stream.SendBuffer;
 import dev.srudp.core.stream.StreamState;
 import dev.srudp.core.wire.Frame;
+import dev.srudp.core.wire.FrameCodec;
 import dev.srudp.core.wire.HandshakePayload;
 import dev.srudp.core.wire.VarInt;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -36,9 +38,11 @@ final class StreamManager {
     private final Violations violations;
 
     private final Map<Long, StreamState> streams = new HashMap<>();
-    private final ArrayDeque<StreamState> sendQueue = new ArrayDeque<>();
-    private final ArrayDeque<StreamState> pendingOpen = new ArrayDeque<>();
-    private final ArrayDeque<StreamState> controlQueue = new ArrayDeque<>();
+    private final ArrayDeque<StreamState> sendQueue = new ArrayDeque<>(2);
+    private final ArrayDeque<StreamState> pendingOpen = new ArrayDeque<>(2);
+    private final ArrayDeque<StreamState> controlQueue = new ArrayDeque<>(2);
+    /** Streams whose readers wait to be woken for data received in the current batch of datagrams. */
+    private final ArrayDeque<StreamState> toWake = new ArrayDeque<>(2);
     private final SendBuffer.Chunk chunk = new SendBuffer.Chunk();
     private long nextLocalStreamIndex;
     private long nextPeerStreamIndex;
@@ -53,6 +57,8 @@ final class StreamManager {
     private long receivedBytes;
     private long consumedBytes;
     private boolean maxDataDue;
+    /** Whether the peer's connection-level credit was below a quarter of the window at the last frame. */
+    private boolean connectionCreditLow;
 
     StreamManager(ConnectionCore connection, EndpointCore endpoint, boolean initiator, Violations violations) {
         this.connection = connection;
@@ -88,6 +94,7 @@ final class StreamManager {
                 () -> endpoint.execute(connection, now -> queueForSending(holder[0])));
         ReceiveBuffer receive = new ReceiveBuffer(ctx.config.streamReceiveWindow(),
                 () -> endpoint.execute(connection, now -> onConsumed(holder[0])), ctx.callbacks);
+        receive.deferWakeups();
         holder[0] = new StreamState(id, send, receive, peerMaxStreamData, ctx.config.streamReceiveWindow());
         return holder[0];
     }
@@ -157,21 +164,78 @@ final class StreamManager {
         if (stream == null) {
             return;
         }
-        ReceiveBuffer.Result result = stream.receive.receive(s.offset(), s.data(), s.fin(),
+        ByteBuffer data = s.data();
+        onStreamData(stream, s.offset(), data, data.position(), data.remaining(), s.fin());
+    }
+
+    /** A STREAM frame decoded into a view; its data lies in {@code packet}. */
+    void onStreamFrame(FrameCodec.StreamView s, ByteBuffer packet) {
+        StreamState stream = forPeerFrame(s.streamId);
+        if (stream == null) {
+            return;
+        }
+        onStreamData(stream, s.offset, packet, s.dataPosition, s.dataLength, s.fin);
+    }
+
+    private void onStreamData(StreamState stream, long offset, ByteBuffer src, int position, int length,
+            boolean fin) {
+        ReceiveBuffer.Result result = stream.receive.receive(offset, src, position, length, fin,
                 stream.advertisedMaxStreamData);
         switch (result) {
             case FLOW_CONTROL_ERROR -> violations.raise(ErrorCodes.FLOW_CONTROL_ERROR,
-                    "stream " + s.streamId() + " exceeded its limit");
+                    "stream " + stream.id + " exceeded its limit");
             case FINAL_SIZE_ERROR -> violations.raise(ErrorCodes.FINAL_SIZE_ERROR,
-                    "stream " + s.streamId() + " changed its final size");
-            case TOO_FRAGMENTED -> violations.raise(ErrorCodes.PROTOCOL_VIOLATION, "stream " + s.streamId()
+                    "stream " + stream.id + " changed its final size");
+            case TOO_FRAGMENTED -> violations.raise(ErrorCodes.PROTOCOL_VIOLATION, "stream " + stream.id
                     + " data scattered into more than " + ReceiveBuffer.maxRanges(ctx.config.streamReceiveWindow())
                     + " pieces");
             case OK -> {
                 countReceived(stream);
-                releaseIfTerminal(stream);
+                if (!stream.wakeQueued) {
+                    stream.wakeQueued = true;
+                    toWake.add(stream);
+                }
+                noteReads(stream);
             }
         }
+    }
+
+    /** Whether streams received data whose readers have not been woken yet. */
+    boolean hasReadersToWake() {
+        return !toWake.isEmpty();
+    }
+
+    /** Wakes the readers of the streams that received data since the last call. */
+    void wakeReaders() {
+        StreamState s;
+        while ((s = toWake.poll()) != null) {
+            s.wakeQueued = false;
+            s.receive.wakeReaders();
+        }
+    }
+
+    /**
+     * Takes in what the application read from {@code stream} so far (its reads need not wake the
+     * loop while the peer has credit to spare, because its next frames bring the loop here), and
+     * tells the buffer whether the next reads must wake the loop: they must once the peer's credit
+     * for the stream or the connection runs below a quarter of the window, or a read that
+     * should extend it could go unnoticed while the peer waits.
+     */
+    private void noteReads(StreamState stream) {
+        onConsumed(stream);
+        boolean connectionLow = localMaxData - receivedBytes < ctx.config.connectionReceiveWindow() / 4;
+        if (connectionLow && !connectionCreditLow) {
+            // other streams' readers may have been quiet: count their reads now, and from now on
+            // let every read tell the loop
+            for (StreamState other : new ArrayList<>(streams.values())) {
+                other.receive.quietReads(false);
+                onConsumed(other);
+            }
+        }
+        connectionCreditLow = connectionLow;
+        boolean streamLow = stream.advertisedMaxStreamData - stream.receivedCounted
+                < ctx.config.streamReceiveWindow() / 4;
+        stream.receive.quietReads(!connectionLow && !streamLow);
     }
 
     private void countReceived(StreamState stream) {
@@ -458,13 +522,13 @@ final class StreamManager {
         if (maxDataDue && frames.remaining() >= 9) {
             maxDataDue = false;
             new Frame.MaxData(localMaxData).encode(frames);
-            sent.items.add(new SentPacket.Item(SentPacket.Kind.MAX_DATA, 0, 0, 0, false));
+            sent.addItem(SentPacket.Kind.MAX_DATA, 0, 0, 0, false);
             wrote = true;
         }
         if (maxStreamsDue && frames.remaining() >= 9) {
             maxStreamsDue = false;
             new Frame.MaxStreams(localMaxStreams).encode(frames);
-            sent.items.add(new SentPacket.Item(SentPacket.Kind.MAX_STREAMS, 0, 0, 0, false));
+            sent.addItem(SentPacket.Kind.MAX_STREAMS, 0, 0, 0, false);
             wrote = true;
         }
         int n = controlQueue.size();
@@ -474,19 +538,19 @@ final class StreamManager {
                 s.resetDue = false;
                 s.resetSent = true;
                 new Frame.ResetStream(s.id, s.resetCode, s.send.sentBytes()).encode(frames);
-                sent.items.add(new SentPacket.Item(SentPacket.Kind.RESET_STREAM, s.id, 0, 0, false));
+                sent.addItem(SentPacket.Kind.RESET_STREAM, s.id, 0, 0, false);
                 wrote = true;
             }
             if (s.stopSendingDue) {
                 s.stopSendingDue = false;
                 new Frame.StopSending(s.id, s.stopSendingCode).encode(frames);
-                sent.items.add(new SentPacket.Item(SentPacket.Kind.STOP_SENDING, s.id, 0, 0, false));
+                sent.addItem(SentPacket.Kind.STOP_SENDING, s.id, 0, 0, false);
                 wrote = true;
             }
             if (s.maxStreamDataDue) {
                 s.maxStreamDataDue = false;
                 new Frame.MaxStreamData(s.id, s.advertisedMaxStreamData).encode(frames);
-                sent.items.add(new SentPacket.Item(SentPacket.Kind.MAX_STREAM_DATA, s.id, 0, 0, false));
+                sent.addItem(SentPacket.Kind.MAX_STREAM_DATA, s.id, 0, 0, false);
                 wrote = true;
             }
         }
@@ -522,8 +586,8 @@ final class StreamManager {
                 VarInt.write(frames, chunk.length);
                 s.send.copy(chunk.offset, chunk.length, frames);
                 newBytesSent += s.send.sentBytes() - sentBefore;
-                sent.items.add(new SentPacket.Item(SentPacket.Kind.STREAM, s.id, chunk.offset, chunk.length,
-                        chunk.fin));
+                sent.addItem(SentPacket.Kind.STREAM, s.id, chunk.offset, chunk.length,
+                        chunk.fin);
                 sent.retransmission |= chunk.retransmission;
                 wrote = true;
             }

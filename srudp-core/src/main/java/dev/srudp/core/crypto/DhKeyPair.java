@@ -7,8 +7,29 @@ import java.util.Arrays;
 /** An X25519 key pair: a 32-byte private scalar and its 32-byte public key. */
 public final class DhKeyPair {
 
+    /** Remote static keys whose shared secret with this (static) key is remembered. */
+    static final int STATIC_SECRETS_KEPT = 1024;
+
     private final byte[] privateKey;
     private final byte[] publicKey;
+    /**
+     * Secrets agreed with remote static keys, newest use last. They are exactly as secret as the
+     * private key beside them, which can recompute any of them; remembering them saves one of the
+     * four X25519 operations of each side of an IK handshake with a peer seen before.
+     */
+    private final java.util.LinkedHashMap<java.nio.ByteBuffer, byte[]> staticSecrets =
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<java.nio.ByteBuffer, byte[]> eldest) {
+                    if (size() > STATIC_SECRETS_KEPT) {
+                        Arrays.fill(eldest.getValue(), (byte) 0);
+                        return true;
+                    }
+                    return false;
+                }
+            };
 
     private DhKeyPair(byte[] privateKey) {
         this.privateKey = privateKey.clone();
@@ -47,6 +68,25 @@ public final class DhKeyPair {
     /** Agrees with {@code remotePublicKey}; see {@link X25519#agree}. */
     byte[] agree(byte[] remotePublicKey) throws X25519.LowOrderPointException {
         return X25519.agree(privateKey, remotePublicKey);
+    }
+
+    /**
+     * Agrees with a remote static key, as {@link #agree} does, remembering the result for the next
+     * handshake with the same key. Returns a copy the caller may wipe.
+     */
+    byte[] agreeStatic(byte[] remotePublicKey) throws X25519.LowOrderPointException {
+        java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(remotePublicKey.clone());
+        synchronized (staticSecrets) {
+            byte[] known = staticSecrets.get(key);
+            if (known != null) {
+                return known.clone();
+            }
+        }
+        byte[] secret = agree(remotePublicKey);
+        synchronized (staticSecrets) {
+            staticSecrets.put(key, secret.clone());
+        }
+        return secret;
     }
 
     /** Equal when the private keys are equal, compared in constant time. */

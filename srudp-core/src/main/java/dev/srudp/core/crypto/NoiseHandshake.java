@@ -250,7 +250,8 @@ public final class NoiseHandshake {
             }
             default -> throw new IllegalArgumentException("not a Diffie-Hellman token: " + token);
         }
-        byte[] secret = local.agree(remote);
+        // the static-static secret is the same in every handshake between the same two keys
+        byte[] secret = token == NoisePattern.Token.SS ? local.agreeStatic(remote) : local.agree(remote);
         symmetric.mixKey(secret);
         Arrays.fill(secret, (byte) 0);
     }

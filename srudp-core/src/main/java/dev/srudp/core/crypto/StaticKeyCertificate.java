@@ -70,9 +70,34 @@ public final class StaticKeyCertificate {
         return out;
     }
 
-    /** Tells whether the signature is the identity's over the static key. */
+    /** Certificates whose signature was found valid, kept so that each is verified once. */
+    static final int VERIFIED_KEPT = 4096;
+    private static final java.util.Map<java.nio.ByteBuffer, Boolean> VERIFIED = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<java.nio.ByteBuffer, Boolean> eldest) {
+                    return size() > VERIFIED_KEPT;
+                }
+            });
+
+    /**
+     * Tells whether the signature is the identity's over the static key. A certificate found
+     * valid is remembered (the {@value #VERIFIED_KEPT} most recently used), so a peer that
+     * connects again costs no second Ed25519 verification; an invalid one is checked every time
+     * and never remembered.
+     */
     public boolean isValid() {
-        return Identity.verify(identityKey, signedBytes(staticKey), signature);
+        java.nio.ByteBuffer encoding = java.nio.ByteBuffer.wrap(encode());
+        if (VERIFIED.get(encoding) != null) {
+            return true;
+        }
+        boolean valid = Identity.verify(identityKey, signedBytes(staticKey), signature);
+        if (valid) {
+            VERIFIED.put(encoding, Boolean.TRUE);
+        }
+        return valid;
     }
 
     /** A copy of the 32-byte Ed25519 identity public key. */

@@ -2,6 +2,7 @@ package dev.srudp.core.recovery;
 
 import dev.srudp.core.util.RangeSet;
 import dev.srudp.core.wire.Frame;
+import java.nio.ByteBuffer;
 
 /**
  * Which packet numbers were received, and when an ACK must be sent.
@@ -19,6 +20,8 @@ public final class AckTracker {
     public static final int ACK_ELICITING_THRESHOLD = 2;
 
     private final RangeSet received = new RangeSet();
+    /** Pairs (largest, smallest) of the ACK being written, newest first; reused, grown as needed. */
+    private long[] ranges = new long[4];
     private long largestReceivedTimeNanos;
     private int unackedAckEliciting;
     private boolean ackImmediately;
@@ -64,19 +67,44 @@ public final class AckTracker {
 
     /** Builds the ACK frame for what was received and marks the ACK as sent. */
     public Frame.Ack buildAck(long nowNanos) {
+        int n = fillRanges();
+        long delayMicros = settle(nowNanos);
+        return new Frame.Ack(delayMicros, java.util.Arrays.copyOf(ranges, n * 2));
+    }
+
+    /**
+     * Writes the ACK frame for what was received into {@code out} without allocating, marks the ACK
+     * as sent and returns its largest acknowledged packet number. The frame takes at most
+     * {@code 1 + 8 * (3 + 2 * Frame.Ack.MAX_RANGES)} bytes.
+     */
+    public long writeAck(ByteBuffer out, long nowNanos) {
+        int n = fillRanges();
+        Frame.Ack.encode(out, settle(nowNanos), ranges, n);
+        return ranges[0];
+    }
+
+    /** Fills {@link #ranges} with the received ranges, newest first; returns their count. */
+    private int fillRanges() {
         int n = received.rangeCount();
-        long[] ranges = new long[n * 2];
+        if (2 * n > ranges.length) {
+            ranges = new long[2 * Math.max(n, 2 * ranges.length)];
+        }
         for (int i = 0; i < n; i++) {
             int from = n - 1 - i;
             ranges[2 * i] = received.end(from) - 1;
             ranges[2 * i + 1] = received.start(from);
         }
+        return n;
+    }
+
+    /** Marks the ACK as sent; returns its delay field. */
+    private long settle(long nowNanos) {
         long delayMicros = Math.max(0, (nowNanos - largestReceivedTimeNanos) / 1000);
         ackPending = false;
         ackImmediately = false;
         unackedAckEliciting = 0;
         ackDeadlineNanos = Long.MAX_VALUE;
-        return new Frame.Ack(delayMicros, ranges);
+        return delayMicros;
     }
 
     /** The peer acknowledged an ACK up to {@code largest}: older ranges need not be repeated. */

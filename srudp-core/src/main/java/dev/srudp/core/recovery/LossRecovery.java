@@ -2,6 +2,7 @@ package dev.srudp.core.recovery;
 
 import dev.srudp.core.congestion.CongestionController;
 import dev.srudp.core.wire.Frame;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,11 +33,32 @@ public final class LossRecovery {
     private long packetsLost;
     private final List<SentPacket> scratch = new ArrayList<>();
     private final List<SentPacket> ackedScratch = new ArrayList<>();
+    /** Records of settled packets, for reuse by {@link #newPacket}. */
+    private final ArrayDeque<SentPacket> spare = new ArrayDeque<>(4);
+    /** The most settled records kept: about what one acknowledgement settles in a bulk transfer. */
+    static final int SPARE_RECORDS = 128;
 
     public LossRecovery(RttEstimator rtt, CongestionController congestion, long peerMaxAckDelayNanos) {
         this.rtt = rtt;
         this.congestion = congestion;
         this.peerMaxAckDelayNanos = peerMaxAckDelayNanos;
+    }
+
+    /**
+     * A record for a packet about to be sent, reused when one is spare. Pass it to
+     * {@link #onPacketSent}, or back to {@link #recycle} if the packet is not sent after all.
+     */
+    public SentPacket newPacket(long packetNumber, long timeSentNanos, boolean ackEliciting) {
+        SentPacket p = spare.poll();
+        return p == null ? new SentPacket(packetNumber, timeSentNanos, 0, ackEliciting)
+                : p.reset(packetNumber, timeSentNanos, 0, ackEliciting);
+    }
+
+    /** Takes back a record nobody refers to any more. */
+    public void recycle(SentPacket p) {
+        if (spare.size() < SPARE_RECORDS) {
+            spare.push(p);
+        }
     }
 
     public void onPacketSent(SentPacket packet) {
@@ -50,18 +72,30 @@ public final class LossRecovery {
 
     /** Processes an ACK frame. Returns false if it acknowledges a packet number never sent. */
     public boolean onAck(Frame.Ack ack, long nowNanos, long largestSentPacketNumber, Listener listener) {
-        if (ack.largestAcknowledged() > largestSentPacketNumber) {
+        return onAck(ack.ackDelayMicros(), ack.ranges(), ack.rangeCount(), nowNanos, largestSentPacketNumber,
+                listener);
+    }
+
+    /**
+     * Processes an ACK frame given as its fields: the first {@code rangeCount} pairs (largest,
+     * smallest) of {@code ranges}, newest first. Returns false if it acknowledges a packet number
+     * never sent.
+     */
+    public boolean onAck(long ackDelayMicros, long[] ranges, int rangeCount, long nowNanos,
+            long largestSentPacketNumber, Listener listener) {
+        long largestAcknowledged = ranges[0];
+        if (largestAcknowledged > largestSentPacketNumber) {
             return false;
         }
-        long[] ranges = ack.ranges();
         SentPacket newestAcked = null;
         boolean ackElicitingAcked = false;
         List<SentPacket> acked = ackedScratch;
         acked.clear();
-        for (int i = 0; i < ranges.length; i += 2) {
-            sent.removeRange(ranges[i + 1], ranges[i], acked::add);
+        for (int i = 0; i < 2 * rangeCount; i += 2) {
+            sent.removeRange(ranges[i + 1], ranges[i], acked);
         }
-        for (SentPacket p : acked) {
+        for (int i = 0; i < acked.size(); i++) {
+            SentPacket p = acked.get(i);
             if (newestAcked == null || p.packetNumber > newestAcked.packetNumber) {
                 newestAcked = p;
             }
@@ -70,24 +104,28 @@ public final class LossRecovery {
         if (newestAcked == null) {
             return true;
         }
-        largestAcked = Math.max(largestAcked, ack.largestAcknowledged());
+        largestAcked = Math.max(largestAcked, largestAcknowledged);
         // RFC 9002, section 5.1: an RTT sample is taken when "the largest acknowledged packet number
         // is newly acknowledged, and at least one of the newly acknowledged packets was ack-eliciting."
         // It is taken before the congestion controller hears of the acknowledgements (Appendix A.7
         // updates the RTT first), so the controller sees the current estimate.
-        if (newestAcked.packetNumber == ack.largestAcknowledged() && ackElicitingAcked) {
-            long ackDelay = Math.min(ack.ackDelayMicros() * 1000, peerMaxAckDelayNanos);
+        if (newestAcked.packetNumber == largestAcknowledged && ackElicitingAcked) {
+            long ackDelay = Math.min(ackDelayMicros * 1000, peerMaxAckDelayNanos);
             rtt.onSample(nowNanos - newestAcked.timeSentNanos, ackDelay);
             congestion.onRttSample(nowNanos, rtt.latestRttNanos(), rtt.minRttNanos());
         }
-        for (SentPacket p : acked) {
+        for (int n = 0; n < acked.size(); n++) {
+            SentPacket p = acked.get(n);
             if (p.ackEliciting) {
                 ackElicitingInFlight--;
                 congestion.onPacketAcked(nowNanos, p.timeSentNanos, p.size, rtt.smoothedRttNanos());
             }
-            for (SentPacket.Item item : p.items) {
-                listener.onAcked(item);
+            for (int i = 0; i < p.itemCount(); i++) {
+                listener.onAcked(p.item(i));
             }
+        }
+        for (int i = 0; i < acked.size(); i++) {
+            recycle(acked.get(i));
         }
         acked.clear();
         // RFC 9002, section 6.2.1: "The PTO backoff factor is reset when an acknowledgment is received"
@@ -105,19 +143,26 @@ public final class LossRecovery {
         long lossDelay = rtt.lossDelayNanos();
         long lostSendTime = nowNanos - lossDelay;
         scratch.clear();
-        sent.forEachBelow(largestAcked, p -> {
+        sent.collectBelow(largestAcked, scratch);
+        int kept = 0;
+        for (int i = 0; i < scratch.size(); i++) {
+            SentPacket p = scratch.get(i);
             if (p.timeSentNanos <= lostSendTime || largestAcked - p.packetNumber >= PACKET_THRESHOLD) {
-                scratch.add(p);
+                scratch.set(kept++, p);
             } else {
                 lossTimeNanos = Math.min(lossTimeNanos, p.timeSentNanos + lossDelay);
             }
-        });
+        }
+        while (scratch.size() > kept) {
+            scratch.remove(scratch.size() - 1);
+        }
         if (scratch.isEmpty()) {
             return;
         }
         long lostBytes = 0;
         long newestLostSent = Long.MIN_VALUE;
-        for (SentPacket p : scratch) {
+        for (int n = 0; n < scratch.size(); n++) {
+            SentPacket p = scratch.get(n);
             sent.remove(p.packetNumber);
             packetsLost++;
             if (p.ackEliciting) {
@@ -129,12 +174,15 @@ public final class LossRecovery {
                     newestLostSent = Math.max(newestLostSent, p.timeSentNanos);
                 }
             }
-            for (SentPacket.Item item : p.items) {
-                listener.onLost(item);
+            for (int i = 0; i < p.itemCount(); i++) {
+                listener.onLost(p.item(i));
             }
         }
         if (lostBytes > 0) {
             congestion.onPacketsLost(nowNanos, newestLostSent, lostBytes);
+        }
+        for (int i = 0; i < scratch.size(); i++) {
+            recycle(scratch.get(i));
         }
         scratch.clear();
     }
@@ -182,8 +230,8 @@ public final class LossRecovery {
             }
         });
         if (oldest[0] != null) {
-            for (SentPacket.Item item : oldest[0].items) {
-                listener.onLost(item);
+            for (int i = 0; i < oldest[0].itemCount(); i++) {
+                listener.onLost(oldest[0].item(i));
             }
         }
     }

@@ -1,12 +1,46 @@
 package dev.srudp.core.recovery;
 
-import java.util.ArrayList;
-import java.util.List;
-
-/** What the loss detector remembers about one sent packet until it is acknowledged or lost. */
+/**
+ * What the loss detector remembers about one sent packet until it is acknowledged or lost.
+ *
+ * <p>Records are reused: {@link LossRecovery#newPacket} hands out one whose previous packet was
+ * settled, with its {@link Item}s, so that a connection in steady state sends without allocating
+ * one. Nothing may keep a record or an item after the listener call that reported it.
+ */
 public final class SentPacket {
-    /** Something in a packet that must be sent again (or not) if the packet is lost. */
-    public record Item(Kind kind, long streamId, long offset, int length, boolean fin) {
+    /** Something in a packet that must be sent again (or not) if the packet is lost. Reused. */
+    public static final class Item {
+        private Kind kind;
+        private long streamId;
+        private long offset;
+        private int length;
+        private boolean fin;
+
+        public Kind kind() {
+            return kind;
+        }
+
+        public long streamId() {
+            return streamId;
+        }
+
+        public long offset() {
+            return offset;
+        }
+
+        public int length() {
+            return length;
+        }
+
+        public boolean fin() {
+            return fin;
+        }
+
+        @Override
+        public String toString() {
+            return "Item[" + kind + " stream=" + streamId + " offset=" + offset + " length=" + length
+                    + (fin ? " FIN" : "") + "]";
+        }
     }
 
     /** Kinds of retransmittable content. */
@@ -31,13 +65,14 @@ public final class SentPacket {
         MTU_PROBE
     }
 
-    public final long packetNumber;
-    public final long timeSentNanos;
+    public long packetNumber;
+    public long timeSentNanos;
     /** The packet's size in bytes, set once it is sealed. */
     public int size;
     /** Whether the packet obliges the peer to acknowledge it; settled before it is sealed. */
     public boolean ackEliciting;
-    public final List<Item> items = new ArrayList<>(2);
+    private Item[] items = new Item[2];
+    private int itemCount;
     /** Whether the packet carried bytes that were sent before (for statistics). */
     public boolean retransmission;
     /**
@@ -48,9 +83,49 @@ public final class SentPacket {
     public boolean mtuProbe;
 
     public SentPacket(long packetNumber, long timeSentNanos, int size, boolean ackEliciting) {
+        reset(packetNumber, timeSentNanos, size, ackEliciting);
+    }
+
+    /** Makes this record describe a new packet, with no items. */
+    SentPacket reset(long packetNumber, long timeSentNanos, int size, boolean ackEliciting) {
         this.packetNumber = packetNumber;
         this.timeSentNanos = timeSentNanos;
         this.size = size;
         this.ackEliciting = ackEliciting;
+        this.retransmission = false;
+        this.mtuProbe = false;
+        this.itemCount = 0;
+        return this;
+    }
+
+    /** Records content of the packet. */
+    public void addItem(Kind kind, long streamId, long offset, int length, boolean fin) {
+        if (itemCount == items.length) {
+            items = java.util.Arrays.copyOf(items, itemCount * 2);
+        }
+        Item item = items[itemCount];
+        if (item == null) {
+            item = new Item();
+            items[itemCount] = item;
+        }
+        item.kind = kind;
+        item.streamId = streamId;
+        item.offset = offset;
+        item.length = length;
+        item.fin = fin;
+        itemCount++;
+    }
+
+    /** How many items the packet holds. */
+    public int itemCount() {
+        return itemCount;
+    }
+
+    /** The item at {@code index}, valid until the record is reused. */
+    public Item item(int index) {
+        if (index >= itemCount) {
+            throw new IndexOutOfBoundsException(index);
+        }
+        return items[index];
     }
 }

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
  * the oldest ones go. Every operation is a walk over a range of packet numbers without allocating.
  */
 final class SentPackets {
-    private SentPacket[] ring = new SentPacket[64];
+    private SentPacket[] ring = new SentPacket[8];
     /** Packet number held at {@code ring[head]}. */
     private long base;
     private int head;
@@ -57,8 +57,18 @@ final class SentPackets {
         return ring[(head + (int) offset) % ring.length];
     }
 
+    /** Removes the packets numbered [from, to] (inclusive) that are in flight, adding them to {@code removed}. */
+    void removeRange(long from, long to, java.util.Collection<SentPacket> removed) {
+        removeRange(from, to, (Consumer<SentPacket>) null, removed);
+    }
+
     /** Removes the packets numbered [from, to] (inclusive) that are in flight, oldest first. */
     void removeRange(long from, long to, Consumer<SentPacket> removed) {
+        removeRange(from, to, removed, null);
+    }
+
+    private void removeRange(long from, long to, Consumer<SentPacket> removed,
+            java.util.Collection<SentPacket> into) {
         if (span == 0) {
             return;
         }
@@ -70,7 +80,11 @@ final class SentPackets {
             if (p != null) {
                 ring[index] = null;
                 count--;
-                removed.accept(p);
+                if (into != null) {
+                    into.add(p);
+                } else {
+                    removed.accept(p);
+                }
             }
         }
         trim();
@@ -83,6 +97,17 @@ final class SentPackets {
             SentPacket p = ring[(head + (int) (pn - base)) % ring.length];
             if (p != null) {
                 visitor.accept(p);
+            }
+        }
+    }
+
+    /** Adds the packets in flight numbered below {@code limit} to {@code into}, oldest first. */
+    void collectBelow(long limit, java.util.Collection<SentPacket> into) {
+        long last = Math.min(limit - 1, base + span - 1);
+        for (long pn = base; span > 0 && pn <= last; pn++) {
+            SentPacket p = ring[(head + (int) (pn - base)) % ring.length];
+            if (p != null) {
+                into.add(p);
             }
         }
     }

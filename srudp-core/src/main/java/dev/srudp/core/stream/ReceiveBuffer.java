@@ -52,6 +52,14 @@ public final class ReceiveBuffer {
     private long finalSize = -1;
     private IOException failure;
     private boolean stopped;
+    /**
+     * Set by the loop while the peer has credit to spare and so will send more frames, at whose
+     * arrival the loop sees what was read: reads then need not wake the loop. Cleared when credit
+     * runs low, so that a read which should extend it tells the loop at once.
+     */
+    private boolean quiet;
+    /** Whether {@link #receive} leaves waking readers to a later {@link #wakeReaders} call. */
+    private boolean deferWakeups;
 
     private record PendingRead(ByteBuffer dst, CompletableFuture<Integer> future) {
     }
@@ -59,7 +67,9 @@ public final class ReceiveBuffer {
     /**
      * @param window     the most bytes held ahead of the reader
      * @param onConsumed run (on the reading thread, outside the lock) after the application read,
-     *                   so the loop can extend the peer's credit
+     *                   so the loop can extend the peer's credit; not run while the loop asked for
+     *                   {@linkplain #quietReads quiet reads}, except for the read that reaches
+     *                   the end of the stream
      * @param callbacks  where asynchronous reads complete (never the loop)
      */
     public ReceiveBuffer(int window, Runnable onConsumed, Executor callbacks) {
@@ -73,7 +83,15 @@ public final class ReceiveBuffer {
 
     /** Stores stream data at {@code offset}; {@code limit} is the largest offset the peer may send. */
     public Result receive(long offset, ByteBuffer data, boolean fin, long limit) {
-        int length = data.remaining();
+        return receive(offset, data, data.position(), data.remaining(), fin, limit);
+    }
+
+    /**
+     * Stores the {@code length} bytes at {@code [position, position + length)} of {@code src} (its
+     * own position and limit are ignored and left alone) at stream offset {@code offset}; as
+     * {@link #receive(long, ByteBuffer, boolean, long)} otherwise.
+     */
+    public Result receive(long offset, ByteBuffer src, int position, int length, boolean fin, long limit) {
         long end = offset + length;
         lock.lock();
         try {
@@ -99,12 +117,17 @@ public final class ReceiveBuffer {
                 if (!ring.ensure(end)) {
                     return Result.FLOW_CONTROL_ERROR;
                 }
-                ByteBuffer part = data.duplicate();
-                part.position(part.position() + (int) (start - offset));
-                ring.put(start, part);
+                int skip = (int) (start - offset);
+                if (src.hasArray()) {
+                    ring.put(start, src.array(), src.arrayOffset() + position + skip, length - skip);
+                } else {
+                    ByteBuffer part = src.duplicate();
+                    part.limit(position + length).position(position + skip);
+                    ring.put(start, part);
+                }
                 received.add(start, end);
             }
-            if (hasReadableLocked()) {
+            if (hasReadableLocked() && !deferWakeups) {
                 readable.signalAll();
                 completePendingReads();
             }
@@ -191,6 +214,51 @@ public final class ReceiveBuffer {
         }
     }
 
+    /**
+     * Whether reads may leave the loop untold (see {@code onConsumed}). The loop sets it when it
+     * will look at {@link #readOffset} again anyway, because more frames are bound to come.
+     */
+    public void quietReads(boolean quietReads) {
+        lock.lock();
+        try {
+            this.quiet = quietReads;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * From now on {@link #receive} does not wake waiting readers itself; the loop calls
+     * {@link #wakeReaders} once it has taken in a batch of datagrams, so that a reader wakes once
+     * per batch rather than once per packet.
+     */
+    public void deferWakeups() {
+        lock.lock();
+        try {
+            deferWakeups = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes readers (and completes asynchronous reads) if there is something for them. */
+    public void wakeReaders() {
+        lock.lock();
+        try {
+            if (hasReadableLocked()) {
+                readable.signalAll();
+                completePendingReads();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the loop must hear of a read of {@code n} bytes that just happened. */
+    private boolean tellLocked(int n) {
+        return n > 0 && (!quiet || readOffset == finalSize);
+    }
+
     // ---- application side --------------------------------------------------------------------
 
     /** Reads up to {@code len} bytes, blocking until some arrive; -1 at the end of the stream. */
@@ -199,6 +267,7 @@ public final class ReceiveBuffer {
             return 0;
         }
         int n;
+        boolean tell;
         lock.lock();
         try {
             while (!hasReadableLocked()) {
@@ -210,10 +279,11 @@ public final class ReceiveBuffer {
                 }
             }
             n = takeLocked(b, off, len);
+            tell = tellLocked(n);
         } finally {
             lock.unlock();
         }
-        if (n > 0) {
+        if (tell) {
             onConsumed.run();
         }
         return n;
@@ -222,6 +292,7 @@ public final class ReceiveBuffer {
     /** Reads what is available without blocking: the count, 0 if nothing yet, -1 at the end. */
     public int tryRead(ByteBuffer dst) throws IOException {
         int n;
+        boolean tell;
         lock.lock();
         try {
             long available = received.contiguousEnd(readOffset) - readOffset;
@@ -229,6 +300,7 @@ public final class ReceiveBuffer {
                 n = (int) Math.min(available, dst.remaining());
                 ring.get(readOffset, dst, n);
                 advanceLocked(n);
+                tell = tellLocked(n);
             } else if (failure != null) {
                 throw failure;
             } else if (finalSize >= 0 && readOffset == finalSize) {
@@ -239,7 +311,7 @@ public final class ReceiveBuffer {
         } finally {
             lock.unlock();
         }
-        if (n > 0) {
+        if (tell) {
             onConsumed.run();
         }
         return n;

@@ -18,6 +18,13 @@ public final class SendBuffer {
     private final Condition changed = lock.newCondition();
     private final ByteRing ring;
     private final Runnable onWritable;
+    /**
+     * A blocked writer resumes once this much room is free, not at the first free byte: waking a
+     * thread per acknowledgement would cost a context switch for every couple of packets.
+     */
+    private final int resumeRoom;
+    private int writersWaiting;
+    private int ackWaiters;
 
     // written by the application
     private long writeEnd;
@@ -34,12 +41,14 @@ public final class SendBuffer {
 
     /**
      * @param capacity   the most bytes buffered (written but not yet acknowledged)
-     * @param onWritable run (on the writing thread, outside the lock) after data or FIN was added,
-     *                   to tell the loop
+     * @param onWritable run (on the writing thread, outside the lock) when data or the FIN was
+     *                   added while nothing else waited to be sent, to tell the loop; while unsent
+     *                   data remains the loop already knows, and more writes do not tell it again
      */
     public SendBuffer(int capacity, Runnable onWritable) {
         this.ring = new ByteRing(capacity);
         this.onWritable = onWritable;
+        this.resumeRoom = Math.max(1, capacity / 4);
     }
 
     // ---- application side ------------------------------------------------------------------
@@ -48,21 +57,26 @@ public final class SendBuffer {
     public void write(byte[] b, int off, int len) throws IOException {
         int done = 0;
         while (done < len) {
-            int n = offer(b, off + done, len - done);
-            done += n;
-            if (n > 0) {
+            long r = offer(b, off + done, len - done);
+            done += (int) r;
+            if ((r & TELL_LOOP) != 0) {
                 onWritable.run();
             }
         }
     }
 
+    /** Set in {@link #offer}'s result when the loop must be told about the bytes taken. */
+    private static final long TELL_LOOP = 1L << 32;
+
     /** Copies as much as fits without blocking; returns the number of bytes taken. */
     public int tryWrite(ByteBuffer src) throws IOException {
         lock.lock();
         int n;
+        boolean tell;
         try {
             checkWritable();
             n = (int) Math.min(src.remaining(), ring.maxCapacity() - (writeEnd - ring.base()));
+            tell = n > 0 && nothingUnsentLocked();
             if (n > 0) {
                 ring.ensure(writeEnd + n);
                 ByteBuffer part = src.duplicate();
@@ -74,35 +88,58 @@ public final class SendBuffer {
         } finally {
             lock.unlock();
         }
-        if (n > 0) {
+        if (tell) {
             onWritable.run();
         }
         return n;
     }
 
-    private int offer(byte[] b, int off, int len) throws IOException {
+    /**
+     * Takes what fits of {@code b}, waiting while the buffer is full; returns the count, with
+     * {@link #TELL_LOOP} set when the loop has to be told.
+     */
+    private long offer(byte[] b, int off, int len) throws IOException {
         lock.lock();
         try {
             while (true) {
                 checkWritable();
-                int room = (int) (ring.maxCapacity() - (writeEnd - ring.base()));
+                int room = room();
                 if (room > 0) {
                     int n = Math.min(room, len);
+                    boolean tell = nothingUnsentLocked();
                     ring.ensure(writeEnd + n);
                     ring.put(writeEnd, b, off, n);
                     writeEnd += n;
-                    return n;
+                    return n | (tell ? TELL_LOOP : 0);
                 }
+                writersWaiting++;
                 try {
-                    changed.await();
+                    // the buffer is full: wait for a good share of it to be acknowledged
+                    while (failure == null && !finWritten && room() < Math.min(len, resumeRoom)) {
+                        changed.await();
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("interrupted while waiting to write");
+                } finally {
+                    writersWaiting--;
                 }
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    private int room() {
+        return (int) (ring.maxCapacity() - (writeEnd - ring.base()));
+    }
+
+    /**
+     * Whether the loop has nothing of this stream's new data to send (so it may have forgotten the
+     * stream). Retransmissions do not count: the loop itself queued them.
+     */
+    private boolean nothingUnsentLocked() {
+        return sendNext == writeEnd;
     }
 
     private void checkWritable() throws IOException {
@@ -144,6 +181,7 @@ public final class SendBuffer {
     /** Blocks until every byte and the FIN are acknowledged, or the buffer failed. */
     public boolean awaitAcknowledged(long timeoutNanos) throws InterruptedException, IOException {
         lock.lock();
+        ackWaiters++;
         try {
             long left = timeoutNanos;
             while (!(finWritten && finAcked && ring.base() == writeEnd)) {
@@ -157,6 +195,7 @@ public final class SendBuffer {
             }
             return true;
         } finally {
+            ackWaiters--;
             lock.unlock();
         }
     }
@@ -278,7 +317,9 @@ public final class SendBuffer {
                 acked.removeBelow(floor);
                 lost.removeBelow(floor);
             }
-            changed.signalAll();
+            if (ackWaiters > 0 || (writersWaiting > 0 && room() >= resumeRoom)) {
+                changed.signalAll();
+            }
         } finally {
             lock.unlock();
         }

@@ -32,6 +32,8 @@ public final class StreamState {
     public long stopSendingCode;
     /** Whether the stream is in the loop's queue of streams with data to send. */
     public boolean queued;
+    /** Whether the stream waits in the loop's list of readers to wake. */
+    public boolean wakeQueued;
     /** Whether the application may still see this stream (it was accepted or opened). */
     public boolean announced;
 

@@ -149,12 +149,20 @@ public sealed interface Frame {
 
         @Override
         public void encode(ByteBuffer out) {
+            encode(out, ackDelayMicros, ranges, rangeCount());
+        }
+
+        /**
+         * Writes an ACK frame from the first {@code rangeCount} pairs of {@code ranges} (as the
+         * record's), without making a record: for a sender that reuses one array.
+         */
+        public static void encode(ByteBuffer out, long ackDelayMicros, long[] ranges, int rangeCount) {
             out.put((byte) TYPE_ACK);
             VarInt.write(out, ranges[0]);
             VarInt.write(out, ackDelayMicros);
-            VarInt.write(out, rangeCount() - 1);
+            VarInt.write(out, rangeCount - 1);
             VarInt.write(out, ranges[0] - ranges[1]);
-            for (int i = 2; i < ranges.length; i += 2) {
+            for (int i = 2; i < rangeCount * 2; i += 2) {
                 VarInt.write(out, ranges[i - 1] - ranges[i] - 2);
                 VarInt.write(out, ranges[i] - ranges[i + 1]);
             }

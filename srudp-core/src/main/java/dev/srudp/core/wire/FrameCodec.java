@@ -69,17 +69,102 @@ public final class FrameCodec {
     }
 
     private static Frame decodeStream(ByteBuffer in, int type) throws WireFormatException {
+        StreamView view = new StreamView();
+        readStream(in, type, view);
+        in.position(view.dataPosition);
+        return new Frame.Stream(view.streamId, view.offset, view.fin, take(in, view.dataLength), (type & 0x02) != 0);
+    }
+
+    /**
+     * A STREAM frame as its fields, for receivers that decode every packet into one reused view
+     * instead of a new {@link Frame.Stream}. The data is {@code [dataPosition, dataPosition +
+     * dataLength)} of the buffer it was decoded from.
+     */
+    public static final class StreamView {
+        public long streamId;
+        public long offset;
+        public boolean fin;
+        public int dataPosition;
+        public int dataLength;
+    }
+
+    /** Whether the frame at the buffer's position (if any) is a STREAM frame. */
+    public static boolean isStream(ByteBuffer in) {
+        return in.hasRemaining() && (in.get(in.position()) & 0xf8) == Frame.TYPE_STREAM;
+    }
+
+    /**
+     * Reads the STREAM frame at the buffer's position into {@code view} (same checks as
+     * {@link #decode}) and advances past it.
+     *
+     * @throws WireFormatException for a truncated frame or values out of range
+     * @throws IllegalArgumentException when the frame is not a STREAM frame (see {@link #isStream})
+     */
+    public static void decodeStream(ByteBuffer in, StreamView view) throws WireFormatException {
+        if (!isStream(in)) {
+            throw new IllegalArgumentException("not a STREAM frame");
+        }
+        readStream(in, in.get() & 0xff, view);
+    }
+
+    /** Reads a STREAM frame's fields after its type byte, leaving the buffer after its data. */
+    private static void readStream(ByteBuffer in, int type, StreamView view) throws WireFormatException {
         long streamId = VarInt.read(in);
         long offset = (type & 0x04) != 0 ? VarInt.read(in) : 0;
-        boolean explicitLength = (type & 0x02) != 0;
-        int length = explicitLength ? length(in, "STREAM") : in.remaining();
+        int length = (type & 0x02) != 0 ? length(in, "STREAM") : in.remaining();
         if (offset + length > VarInt.MAX) {
             throw new WireFormatException("STREAM data beyond the largest offset");
         }
-        return new Frame.Stream(streamId, offset, (type & 0x01) != 0, take(in, length), explicitLength);
+        view.streamId = streamId;
+        view.offset = offset;
+        view.fin = (type & 0x01) != 0;
+        view.dataPosition = in.position();
+        view.dataLength = length;
+        in.position(in.position() + length);
     }
 
     private static Frame decodeAck(ByteBuffer in) throws WireFormatException {
+        AckView view = new AckView();
+        readAck(in, view);
+        return new Frame.Ack(view.ackDelayMicros, java.util.Arrays.copyOf(view.ranges, 2 * view.rangeCount));
+    }
+
+    /**
+     * An ACK frame as its fields, for senders that decode every acknowledgement into one reused
+     * view instead of a new {@link Frame.Ack}: {@code ranges[0, 2 * rangeCount)} are the pairs
+     * (largest, smallest), newest first, as in the record.
+     */
+    public static final class AckView {
+        public long ackDelayMicros;
+        public final long[] ranges = new long[2 * Frame.Ack.MAX_RANGES];
+        public int rangeCount;
+
+        public long largestAcknowledged() {
+            return ranges[0];
+        }
+    }
+
+    /** Whether the frame at the buffer's position (if any) is an ACK frame. */
+    public static boolean isAck(ByteBuffer in) {
+        return in.hasRemaining() && (in.get(in.position()) & 0xff) == Frame.TYPE_ACK;
+    }
+
+    /**
+     * Reads the ACK frame at the buffer's position into {@code view} (same checks as
+     * {@link #decode}) and advances past it.
+     *
+     * @throws WireFormatException for a truncated frame, too many ranges or ranges below 0
+     * @throws IllegalArgumentException when the frame is not an ACK frame (see {@link #isAck})
+     */
+    public static void decodeAck(ByteBuffer in, AckView view) throws WireFormatException {
+        if (!isAck(in)) {
+            throw new IllegalArgumentException("not an ACK frame");
+        }
+        in.get();
+        readAck(in, view);
+    }
+
+    private static void readAck(ByteBuffer in, AckView view) throws WireFormatException {
         long largest = VarInt.read(in);
         long delay = VarInt.read(in);
         long extraRanges = VarInt.read(in);
@@ -87,14 +172,15 @@ public final class FrameCodec {
             throw new WireFormatException("ACK with " + (extraRanges + 1) + " ranges; at most "
                     + Frame.Ack.MAX_RANGES + " are allowed");
         }
-        long[] ranges = new long[(int) (extraRanges + 1) * 2];
+        long[] ranges = view.ranges;
+        int length = (int) (extraRanges + 1) * 2;
         long firstRange = VarInt.read(in);
         if (firstRange > largest) {
             throw new WireFormatException("ACK first range below packet number 0");
         }
         ranges[0] = largest;
         ranges[1] = largest - firstRange;
-        for (int i = 2; i < ranges.length; i += 2) {
+        for (int i = 2; i < length; i += 2) {
             long gap = VarInt.read(in);
             long range = VarInt.read(in);
             long next = ranges[i - 1] - gap - 2;
@@ -104,7 +190,8 @@ public final class FrameCodec {
             ranges[i] = next;
             ranges[i + 1] = next - range;
         }
-        return new Frame.Ack(delay, ranges);
+        view.ackDelayMicros = delay;
+        view.rangeCount = length / 2;
     }
 
     private static Frame decodeClose(ByteBuffer in) throws WireFormatException {

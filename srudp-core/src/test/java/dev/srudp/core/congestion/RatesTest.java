@@ -13,6 +13,20 @@ class RatesTest {
     }
 
     @Test
+    void randomProductsOfAnySizeAgreeWithExactArithmetic() {
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < 200_000; i++) {
+            long a = random.nextLong() >>> (1 + random.nextInt(63));
+            long b = random.nextLong() >>> (1 + random.nextInt(63));
+            long c = Math.max(1, random.nextLong() >>> (1 + random.nextInt(63)));
+            java.math.BigInteger exact = java.math.BigInteger.valueOf(a).multiply(java.math.BigInteger.valueOf(b))
+                    .divide(java.math.BigInteger.valueOf(c));
+            long expected = exact.bitLength() < 64 ? exact.longValue() : Long.MAX_VALUE;
+            assertEquals(expected, Rates.mulDiv(a, b, c), a + " * " + b + " / " + c);
+        }
+    }
+
+    @Test
     void resultsTooLargeForALongSaturate() {
         assertEquals(Long.MAX_VALUE, Rates.mulDiv(Long.MAX_VALUE, Long.MAX_VALUE, 1));
     }

@@ -58,7 +58,7 @@ class LossRecoveryPropertyTest {
             switch (random.nextInt(3)) {
                 case 0 -> {
                     SentPacket p = new SentPacket(nextPn, now, 100 + random.nextInt(1100), random.nextInt(5) > 0);
-                    p.items.add(new SentPacket.Item(SentPacket.Kind.PING, 0, nextPn, 0, false));
+                    p.addItem(SentPacket.Kind.PING, 0, nextPn, 0, false);
                     recovery.onPacketSent(p);
                     outstanding.put(nextPn, p);
                     if (random.nextInt(4) > 0) {

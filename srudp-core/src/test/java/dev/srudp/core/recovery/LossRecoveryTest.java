@@ -80,7 +80,7 @@ class LossRecoveryTest {
     /** Sends packet {@code pn} at T0 + {@code atMs}, carrying one stream item at offset 100 * pn. */
     private void send(long pn, long atMs, boolean ackEliciting) {
         SentPacket p = new SentPacket(pn, T0 + atMs * MS, 1000 + (int) pn, ackEliciting);
-        p.items.add(new SentPacket.Item(SentPacket.Kind.STREAM, 0, pn * 100, 100, false));
+        p.addItem(SentPacket.Kind.STREAM, 0, pn * 100, 100, false);
         recovery.onPacketSent(p);
         largestSent = Math.max(largestSent, pn);
     }

@@ -380,6 +380,58 @@ class FrameCodecPropertiesTest {
 
     // ---------------------------------------------------------------- robustness
 
+    /**
+     * The receive path decodes STREAM and ACK frames into reused views; on any bytes (real frames,
+     * mutated or truncated ones) a view must say what the record says, or fail alike.
+     */
+    @Property
+    void streamAndAckViewsAgreeWithTheRecordsOnAnyInput(@ForAll("frameSequences") List<Frame> frames,
+            @ForAll Random random) {
+        byte[] bytes = encodeAll(frames);
+        if (bytes.length > 0 && random.nextBoolean()) {
+            bytes[random.nextInt(bytes.length)] ^= (byte) (1 << random.nextInt(8));
+            bytes = java.util.Arrays.copyOf(bytes, bytes.length - random.nextInt(Math.min(3, bytes.length)));
+        }
+        FrameCodec.StreamView stream = new FrameCodec.StreamView();
+        FrameCodec.AckView ack = new FrameCodec.AckView();
+        ByteBuffer byRecord = ByteBuffer.wrap(bytes);
+        ByteBuffer byView = ByteBuffer.wrap(bytes);
+        while (byRecord.hasRemaining()) {
+            Frame record;
+            try {
+                record = FrameCodec.decode(byRecord);
+            } catch (WireFormatException e) {
+                if (FrameCodec.isStream(byView)) {
+                    assertThrows(WireFormatException.class, () -> FrameCodec.decodeStream(byView, stream));
+                } else if (FrameCodec.isAck(byView)) {
+                    assertThrows(WireFormatException.class, () -> FrameCodec.decodeAck(byView, ack));
+                }
+                return;
+            }
+            try {
+                if (record instanceof Frame.Stream s) {
+                    assertTrue(FrameCodec.isStream(byView));
+                    FrameCodec.decodeStream(byView, stream);
+                    assertEquals(s.streamId(), stream.streamId);
+                    assertEquals(s.offset(), stream.offset);
+                    assertEquals(s.fin(), stream.fin);
+                    assertEquals(s.data(), ByteBuffer.wrap(bytes, stream.dataPosition, stream.dataLength));
+                } else if (record instanceof Frame.Ack a) {
+                    assertTrue(FrameCodec.isAck(byView));
+                    FrameCodec.decodeAck(byView, ack);
+                    assertEquals(a, new Frame.Ack(ack.ackDelayMicros,
+                            java.util.Arrays.copyOf(ack.ranges, 2 * ack.rangeCount)));
+                } else {
+                    assertFalse(FrameCodec.isStream(byView) || FrameCodec.isAck(byView));
+                    FrameCodec.decode(byView);
+                }
+            } catch (WireFormatException e) {
+                fail("the view failed where the record did not: " + e.getMessage());
+            }
+            assertEquals(byRecord.position(), byView.position());
+        }
+    }
+
     @Property
     void decodingArbitraryBytesNeverThrowsAnythingButWireFormatException(@ForAll("arbitraryBytes") byte[] input) {
         decodeAllOrFormatError(input);
