@@ -44,7 +44,8 @@ import java.util.function.Consumer;
  *       folder, then a move), so a reader never sees half a string.
  *   <li>{@link #lookup} takes {@code srudp:<string>} (decoded on the spot) or {@code file:/path}
  *       (read, decoded; a missing file is an empty result).
- *   <li>{@link #watch} on a {@code file:} URI reads the file every poll interval and delivers each
+ *   <li>{@link #watch} on a {@code file:} URI reads the file every poll interval, and at once when
+ *       the file system reports a change to it, and delivers each
  *       new content, starting with the current one. A missing, unreadable or malformed file is
  *       reported (once per distinct problem) and polled again, never fatal. On an {@code srudp:}
  *       URI it delivers the one record once.
@@ -68,6 +69,7 @@ public final class ManualDirectory implements PeerDirectory {
     private final boolean pollAutomatically;
     private final ScheduledThreadPoolExecutor executor;
     private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
+    private final ChangeNotifier notifier;
     private volatile boolean closed;
 
     /**
@@ -106,6 +108,7 @@ public final class ManualDirectory implements PeerDirectory {
             return thread;
         });
         executor.setRemoveOnCancelPolicy(true);
+        this.notifier = pollAutomatically ? new ChangeNotifier() : null;
     }
 
     /** The file each published string is written to, if any. */
@@ -198,8 +201,83 @@ public final class ManualDirectory implements PeerDirectory {
             } catch (RejectedExecutionException e) {
                 watches.remove(watch);
             }
+            if (watch instanceof FileWatch fileWatch && notifier != null) {
+                notifier.register(fileWatch.path);
+            }
         }
         return watch;
+    }
+
+    /** A watched file changed (the notifier saw it): read it now instead of at the next poll. */
+    private void changed(Path file) {
+        for (Watch watch : watches) {
+            if (watch instanceof FileWatch fileWatch && fileWatch.path.equals(file)) {
+                try {
+                    executor.execute(watch::poll);
+                } catch (RejectedExecutionException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * Tells the directory at once when a watched file is created, replaced or written, where the
+     * file system reports changes (inotify on Linux): a partner's new record is then read within
+     * milliseconds rather than at the next poll, which stays as the fallback (network file systems
+     * and synced folders may report nothing). One daemon thread, started with the first file watch.
+     */
+    private final class ChangeNotifier {
+        private java.nio.file.WatchService service;
+        private final Set<Path> folders = ConcurrentHashMap.newKeySet();
+
+        synchronized void register(Path file) {
+            Path folder = file.getParent();
+            if (folder == null || closed || !folders.add(folder)) {
+                return;
+            }
+            try {
+                if (service == null) {
+                    service = folder.getFileSystem().newWatchService();
+                    java.nio.file.WatchService started = service;
+                    Thread thread = new Thread(() -> run(started), "srudp-manual-directory-changes");
+                    thread.setDaemon(true);
+                    thread.start();
+                }
+                folder.register(service, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE,
+                        java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY);
+            } catch (IOException | UnsupportedOperationException e) {
+                // no notifications here (or the folder does not exist yet): polling alone
+                folders.remove(folder);
+            }
+        }
+
+        private void run(java.nio.file.WatchService watching) {
+            try {
+                while (!closed) {
+                    java.nio.file.WatchKey key = watching.take();
+                    Path folder = (Path) key.watchable();
+                    for (java.nio.file.WatchEvent<?> event : key.pollEvents()) {
+                        if (event.context() instanceof Path name) {
+                            changed(folder.resolve(name));
+                        }
+                    }
+                    key.reset();
+                }
+            } catch (InterruptedException | java.nio.file.ClosedWatchServiceException e) {
+                // the directory was closed
+            }
+        }
+
+        synchronized void close() {
+            if (service != null) {
+                try {
+                    service.close();
+                } catch (IOException e) {
+                    // nothing more to release
+                }
+            }
+        }
     }
 
     /** Polls every watch once on the calling thread; with automatic polling off, the only trigger. */
@@ -220,6 +298,9 @@ public final class ManualDirectory implements PeerDirectory {
         closed = true;
         for (Watch watch : watches) {
             watch.close();
+        }
+        if (notifier != null) {
+            notifier.close();
         }
         executor.shutdown();
     }

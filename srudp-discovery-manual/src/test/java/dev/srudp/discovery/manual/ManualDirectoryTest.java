@@ -90,6 +90,26 @@ class ManualDirectoryTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aFileThatAppearsAndChangesIsReadWithoutWaitingForThePollInterval() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux"),
+                "change notifications are checked where inotify backs them");
+        Path partnerFile = folder.resolve("soon.srudp");
+        java.util.concurrent.BlockingQueue<byte[]> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+        // the poll interval is a day: anything delivered after the first poll came from a change notification
+        try (ManualDirectory partner = ManualDirectory.withFile(partnerFile, NEVER);
+                ManualDirectory me = ManualDirectory.withoutFile(NEVER)) {
+            java.util.concurrent.CountDownLatch firstPoll = new java.util.concurrent.CountDownLatch(1);
+            me.watch(partnerFile.toUri(), seen::add, problem -> firstPoll.countDown());
+            assertTrue(firstPoll.await(10, TimeUnit.SECONDS), "the missing file is reported by the first poll");
+            partner.publish(record(4)).get();
+            assertArrayEquals(record(4), seen.poll(10, TimeUnit.SECONDS));
+            partner.publish(record(5)).get();
+            assertArrayEquals(record(5), seen.poll(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void aMissingFileIsReportedOnceAndItsRecordIsSeenWhenItAppears() throws Exception {
         Path partnerFile = folder.resolve("later.srudp");
         List<byte[]> seen = new ArrayList<>();
