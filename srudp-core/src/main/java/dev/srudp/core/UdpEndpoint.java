@@ -59,6 +59,8 @@ final class UdpEndpoint implements Endpoint, dev.srudp.core.stun.StunPort {
             SequenceStore sequences) throws IOException {
         this.config = config;
         this.sequences = sequences;
+        // the first punch and handshake should not wait for cold cryptographic code
+        dev.srudp.core.crypto.WarmUp.startOnce();
         int n = COUNTER.incrementAndGet();
         this.loop = openLoop(config.bindAddresses());
         this.callbacks = Executors.newCachedThreadPool(daemonThreads("srudp-callbacks-" + n));
