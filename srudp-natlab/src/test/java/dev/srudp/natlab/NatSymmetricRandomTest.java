@@ -55,7 +55,11 @@ class NatSymmetricRandomTest {
         List<ConnectAttempt.Outcome> direct = outcomes.stream().filter(o -> o.connected() && o.timeToConnectMillis()
                 <= ConnectAttempt.SYMMETRIC_BOUND_MILLIS).toList();
         String text = report(outcomes, direct, seconds);
-        Reports.write(LabSettings.report().resolveSibling("nat-symmetric-random.md"), text);
+        ConnectAttempt.Outcome slowest = direct.stream()
+                .max(java.util.Comparator.comparingLong(ConnectAttempt.Outcome::timeToConnectMillis)).orElse(null);
+        Reports.write(LabSettings.report().resolveSibling("nat-symmetric-random.md"), text + (slowest == null ? ""
+                : "\nThe slowest direct attempt (" + slowest.summary() + "):\n\n```\n" + slowest.diagnostics()
+                + "\n```\n"));
         System.out.println(text);
         StringBuilder failures = new StringBuilder();
         for (ConnectAttempt.Outcome o : outcomes) {
