@@ -80,6 +80,11 @@ class NatMatrixTest {
         for (Cell cell : cells) {
             for (ConnectAttempt.Outcome o : results.get(cell)) {
                 String problem = violation(cell.expectation(), o);
+                if (problem == null && cell.a().isSymmetric() && cell.b().isSymmetric() && !o.connected()
+                        && !o.reason().contains("gate or relay")) {
+                    // issue 7: where no direct path is possible, the reason says what is needed
+                    problem = "the failure does not say that a gate or relay is needed; " + o.summary();
+                }
                 if (problem != null) {
                     violations.add(cell + ": " + problem + "\n" + o.diagnostics());
                 }
