@@ -47,6 +47,10 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", description = "Local UDP port (default: one chosen by the system).")
     int port;
 
+    @Option(names = {"-v", "--verbose"},
+            description = "Also list every Binding transaction of the NAT behaviour tests (RFC 5780).")
+    boolean verbose;
+
     @Override
     public Integer call() throws Exception {
         return run(System.out);
@@ -101,15 +105,15 @@ final class DoctorCommand implements Callable<Integer> {
             Report report = Report.of(results, hosts, socket.getPort());
             report.print(out);
             if (report.udpWorks) {
-                behaviour(stunPort, targets, hosts, out);
+                behaviour(stunPort, targets, hosts, verbose, out);
             }
             return report.udpWorks ? ExitCodes.OK : ExitCodes.CONNECT;
         }
     }
 
     /** RFC 5780 NAT behaviour discovery over the IPv4 servers, and what it means. */
-    private static void behaviour(StunPort stunPort, List<Target> targets, List<Candidate> hosts, PrintStream out)
-            throws Exception {
+    private static void behaviour(StunPort stunPort, List<Target> targets, List<Candidate> hosts, boolean verbose,
+            PrintStream out) throws Exception {
         List<InetSocketAddress> v4 = new ArrayList<>();
         for (Target t : targets) {
             if (t.address().getAddress() instanceof Inet4Address) {
@@ -125,6 +129,13 @@ final class DoctorCommand implements Callable<Integer> {
         }
         NatBehaviourDiscovery.Report r = NatBehaviourDiscovery.discover(stunPort, v4, own).get(60, TimeUnit.SECONDS);
         out.println("NAT behaviour (RFC 5780 tests):");
+        if (verbose) {
+            for (BindingResult b : r.bindings()) {
+                out.println("  binding to " + hostPort(b.server()) + changeRequest(b.changeFlags()) + ": "
+                        + (b.succeeded() ? "mapped " + hostPort(b.mapped()) + ", answered from " + hostPort(b.source())
+                        : b.failure()));
+            }
+        }
         for (String f : r.findings()) {
             out.println("  " + f);
         }
@@ -137,6 +148,12 @@ final class DoctorCommand implements Callable<Integer> {
         if (advice != null) {
             out.println("  " + advice);
         }
+    }
+
+    private static String changeRequest(int flags) {
+        boolean ip = (flags & dev.srudp.core.stun.StunAttributes.CHANGE_IP) != 0;
+        boolean port = (flags & dev.srudp.core.stun.StunAttributes.CHANGE_PORT) != 0;
+        return ip && port ? " (change address and port)" : ip ? " (change address)" : port ? " (change port)" : "";
     }
 
     /** What the classification means for reaching partners, or null if it adds nothing. */

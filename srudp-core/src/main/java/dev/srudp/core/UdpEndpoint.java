@@ -17,6 +17,7 @@ import dev.srudp.core.net.UdpLoop;
 import dev.srudp.PartnerLink;
 import dev.srudp.core.discovery.PartnerFollower;
 import dev.srudp.core.punch.Puncher;
+import dev.srudp.core.record.EndpointRecord;
 import dev.srudp.core.record.RecordVerifier;
 import dev.srudp.core.record.SequenceStore;
 import dev.srudp.spi.PeerDirectories;
@@ -185,8 +186,20 @@ final class UdpEndpoint implements Endpoint, dev.srudp.core.stun.StunPort {
                                 + "srudp-discovery-manual (srudp:, file:) on the class path"));
         PartnerFollower follower = new PartnerFollower(partner, provider.create(directorySettings),
                 new RecordVerifier(Clock.systemUTC(), sequences),
-                (PartnerFollower.Reach) record -> core.punch(record.certifiedKey(), record.candidates(),
-                        record.natHints(), Puncher.DEFAULT_TIMEOUT),
+                new PartnerFollower.Reach() {
+                    @Override
+                    public CompletableFuture<Connection> reach(EndpointRecord record) {
+                        return core.punch(record.certifiedKey(), record.candidates(), record.natHints(),
+                                Puncher.DEFAULT_TIMEOUT);
+                    }
+
+                    @Override
+                    public void refresh(EndpointRecord record) {
+                        // joins the running attempt, which takes up the new hints (Puncher.start)
+                        core.punch(record.certifiedKey(), record.candidates(), record.natHints(),
+                                Puncher.DEFAULT_TIMEOUT);
+                    }
+                },
                 scheduler, id -> core.claimAccepted(c -> id.equals(c.peer())));
         followers.add(follower);
         follower.start();

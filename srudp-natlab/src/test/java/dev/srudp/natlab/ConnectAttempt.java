@@ -22,6 +22,8 @@ import java.util.UUID;
 final class ConnectAttempt {
     /** The longest an attempt may take to fail, with its reason (issue 5). */
     static final long BOUND_MILLIS = 15_000;
+    /** The bound where a side is behind a symmetric NAT and the symmetric-NAT techniques run (issue 7). */
+    static final long SYMMETRIC_BOUND_MILLIS = 20_000;
     /** Extra time the harness waits beyond the bound before it ends the programs itself. */
     static final long GRACE_MILLIS = 8_000;
     /** Time allowed for a JVM to start and publish its record. */
@@ -30,11 +32,11 @@ final class ConnectAttempt {
 
     /** What one attempt showed. */
     record Outcome(boolean connected, long timeToConnectMillis, String anchor, String path, String reason,
-            long failedAfterMillis, boolean clearReason, String diagnostics) {
+            long failedAfterMillis, boolean clearReason, String diagnostics, long boundMillis, int probes) {
 
         /** A failure reported within the bound, with the reason wording the contract promises. */
         boolean failedClearlyInTime() {
-            return !connected && clearReason && failedAfterMillis >= 0 && failedAfterMillis <= BOUND_MILLIS;
+            return !connected && clearReason && failedAfterMillis >= 0 && failedAfterMillis <= boundMillis;
         }
 
         String summary() {
@@ -46,6 +48,7 @@ final class ConnectAttempt {
     private final NatLab lab;
     private final Path workDir;
     private final List<String> extraOptions = new ArrayList<>();
+    private long boundMillis = BOUND_MILLIS;
 
     ConnectAttempt(NatLab lab, Path workDir) {
         this.lab = lab;
@@ -55,6 +58,12 @@ final class ConnectAttempt {
     /** Options given to both sides (for example {@code --emulate-delay 25ms}). */
     ConnectAttempt withOptions(String... options) {
         extraOptions.addAll(List.of(options));
+        return this;
+    }
+
+    /** The bound for the following attempts (given to both sides as --timeout). */
+    ConnectAttempt withBound(long millis) {
+        boundMillis = millis;
         return this;
     }
 
@@ -84,7 +93,7 @@ final class ConnectAttempt {
             if (bReaching == null) {
                 return notStarted(b, a);
             }
-            long deadline = bReaching.atNanos() + (BOUND_MILLIS + GRACE_MILLIS) * MS;
+            long deadline = bReaching.atNanos() + (boundMillis + GRACE_MILLIS) * MS;
             LabProcess.Line atB = b.await(false, lineFromFirst::equals, deadline);
             LabProcess.Line atA = atB == null ? null : a.await(false, lineFromSecond::equals, deadline);
             long anchorNanos = anchor(a, b, bReaching);
@@ -95,17 +104,18 @@ final class ConnectAttempt {
                 b.closeStdin();
                 a.waitFor(System.nanoTime() + 10_000 * MS);
                 b.waitFor(System.nanoTime() + 10_000 * MS);
-                return new Outcome(true, ttc, anchorName, path(a, b), "", -1, false, diagnostics(a, b));
+                return new Outcome(true, ttc, anchorName, path(a, b), "", -1, false, diagnostics(a, b), boundMillis,
+                        probes(a, b));
             }
             a.waitFor(deadline);
             b.waitFor(deadline);
-            return failure(a, b, anchorNanos);
+            return failure(a, b, anchorNanos, boundMillis);
         }
     }
 
     private LabProcess start(String host, Path home, Path own, Path partner, List<String> stun) throws IOException {
         List<String> args = new ArrayList<>(List.of("connect", "-v", "--home", home.toString(), "--timeout",
-                BOUND_MILLIS / 1000 + "s"));
+                boundMillis / 1000 + "s"));
         args.addAll(stun);
         args.addAll(extraOptions);
         args.addAll(List.of("--publish", own.toString(), partner.toString()));
@@ -147,7 +157,24 @@ final class ConnectAttempt {
         return connected == null ? "(no path line)" : a.name + ": " + connected.text().substring("srudp: ".length());
     }
 
-    private static Outcome failure(LabProcess a, LabProcess b, long anchorNanos) {
+    private static final java.util.regex.Pattern PROBES = java.util.regex.Pattern.compile(
+            "^srudp: direct path .* after \\d+ ms, (\\d+) probes");
+
+    /** Probes both sides sent until their direct path (srudp -v prints them per side), or -1 if neither says. */
+    static int probes(LabProcess a, LabProcess b) {
+        int sum = -1;
+        for (LabProcess p : List.of(a, b)) {
+            LabProcess.Line direct = p.firstErr(l -> PROBES.matcher(l).find());
+            if (direct != null) {
+                java.util.regex.Matcher m = PROBES.matcher(direct.text());
+                m.find();
+                sum = Math.max(sum, 0) + Integer.parseInt(m.group(1));
+            }
+        }
+        return sum;
+    }
+
+    private static Outcome failure(LabProcess a, LabProcess b, long anchorNanos, long boundMillis) {
         String reason = null;
         long failedAt = Long.MAX_VALUE;
         for (LabProcess p : List.of(a, b)) {
@@ -170,16 +197,16 @@ final class ConnectAttempt {
             }
         }
         if (reason == null) {
-            reason = "no line delivered and no failure reported within " + (BOUND_MILLIS + GRACE_MILLIS) / 1000
+            reason = "no line delivered and no failure reported within " + (boundMillis + GRACE_MILLIS) / 1000
                     + " s; the harness ended both programs";
         }
         long after = failedAt == Long.MAX_VALUE ? -1 : (failedAt - anchorNanos) / MS;
-        return new Outcome(false, -1, "", "", reason, after, clear, diagnostics(a, b));
+        return new Outcome(false, -1, "", "", reason, after, clear, diagnostics(a, b), boundMillis, -1);
     }
 
     private static Outcome notStarted(LabProcess b, LabProcess a) {
         return new Outcome(false, -1, "", "", b.name + " did not start reaching the partner within "
-                + START_MILLIS / 1000 + " s (exit " + b.exitCode() + ")", -1, false, diagnostics(a, b));
+                + START_MILLIS / 1000 + " s (exit " + b.exitCode() + ")", -1, false, diagnostics(a, b), BOUND_MILLIS, -1);
     }
 
     private static String diagnostics(LabProcess a, LabProcess b) {

@@ -23,20 +23,28 @@ enum NatMode {
         return this == SYMMETRIC_RANDOM || this == SYMMETRIC_SEQUENTIAL;
     }
 
-    /** What issue 5 expects of a pair of routers. */
+    /** What issues 5 and 7 expect of a pair of routers in the matrix (5 attempts per cell). */
     static Expectation expect(NatMode a, NatMode b) {
         if (a == UDP_BLOCKED || b == UDP_BLOCKED) {
             return Expectation.FAILS_WITH_REASON;
         }
-        if (a.isCone() && b.isCone()) {
-            return Expectation.DIRECT_EVERY_TIME;
+        if (a.isSymmetric() && b.isSymmetric()) {
+            // both random leaves nothing to aim at; issue 7 accepts a direct path or a clear failure
+            return Expectation.DIRECT_OR_CLEAR_FAILURE;
         }
-        // one side full cone or address-restricted, the other anything but UDP-blocked
-        if (a == FULL_CONE || a == ADDRESS_RESTRICTED || b == FULL_CONE || b == ADDRESS_RESTRICTED) {
-            return Expectation.DIRECT_EVERY_TIME;
+        if (a == SYMMETRIC_RANDOM || b == SYMMETRIC_RANDOM) {
+            NatMode other = a == SYMMETRIC_RANDOM ? b : a;
+            // against port-restricted the birthday technique is probabilistic: issue 7 asks 36 of 40,
+            // which NatSymmetricRandomTest measures; five attempts in the matrix cannot judge that
+            return other == PORT_RESTRICTED ? Expectation.DIRECT_OR_CLEAR_FAILURE : Expectation.DIRECT_EVERY_TIME;
         }
-        // symmetric against symmetric or port-restricted: NAT traversal II (issue 7) turns them green
-        return Expectation.DIRECT_OR_CLEAR_FAILURE;
+        // cones with each other, and sequential symmetric against any cone (port prediction)
+        return Expectation.DIRECT_EVERY_TIME;
+    }
+
+    /** The bound on an attempt's failure: longer where a symmetric NAT makes the symmetric-NAT techniques run. */
+    static long boundMillis(NatMode a, NatMode b) {
+        return a.isSymmetric() || b.isSymmetric() ? ConnectAttempt.SYMMETRIC_BOUND_MILLIS : ConnectAttempt.BOUND_MILLIS;
     }
 
     @Override
@@ -46,8 +54,8 @@ enum NatMode {
 
     enum Expectation {
         DIRECT_EVERY_TIME("direct every time"),
-        DIRECT_OR_CLEAR_FAILURE("direct, or a clear failure within 15 s"),
-        FAILS_WITH_REASON("fails with a clear reason within 15 s");
+        DIRECT_OR_CLEAR_FAILURE("direct, or a clear failure within the bound (20 s with a symmetric NAT)"),
+        FAILS_WITH_REASON("fails with a clear reason within the bound (15 s)");
 
         final String text;
 

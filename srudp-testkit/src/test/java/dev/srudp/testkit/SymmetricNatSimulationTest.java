@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.srudp.core.punch.PairKind;
 import dev.srudp.core.punch.PunchStats;
+import dev.srudp.core.record.NatHints;
 import dev.srudp.testkit.NatWorld.Router;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,6 +78,41 @@ class SymmetricNatSimulationTest {
         System.out.println("symmetric-random x port-restricted: direct in " + direct + " of 40; time to connect (ms) "
                 + millis + "; probes sent by the cone side " + guesses + "; by the symmetric side " + opening);
         assertTrue(direct >= 36, direct + " of 40");
+    }
+
+    /**
+     * The lab's case: the symmetric side publishes its record and starts punching before its NAT
+     * discovery has finished, so both attempts start without its hints. When discovery finishes
+     * (this side's hints set, the partner's follower sees the rewritten record and punches again,
+     * joining its running attempt), the running attempts take up the birthday technique at once
+     * instead of timing out after 10 s and starting over.
+     */
+    @Test
+    void hintsLearnedAfterPunchingBeganStartTheBirthdayTechniqueInTheRunningAttempts() {
+        Duration attempt = Duration.ofSeconds(10);
+        int direct = 0;
+        for (long seed = 1; seed <= 10; seed++) {
+            NatWorld w = NatWorld.separate(seed, Router.SYMMETRIC_RANDOM, Router.PORT_RESTRICTED, DELAY);
+            NatHints measured = w.a.hints;
+            w.a.hints = NatHints.UNKNOWN;
+            w.a.endpoint.core().setLocalNatHints(NatHints.UNKNOWN);
+            w.startPunch(w.b, attempt);
+            w.net.runFor(Duration.ofMillis(300));
+            w.startPunch(w.a, attempt);
+            long start = w.net.nowNanos();
+            w.net.runFor(Duration.ofMillis(700 + 50 * seed));
+            assertTrue(!w.a.punch.isDone() && !w.b.punch.isDone(), "seed " + seed);
+            assertEquals(0, w.a.endpoint.core().extraSocketCount(), "no birthday sockets without the hints");
+            w.a.endpoint.core().setLocalNatHints(measured);
+            w.b.endpoint.core().punch(w.a.endpoint.certifiedKey(), w.a.candidates, measured, attempt);
+            w.net.runUntilOrFail(w::bothDone, attempt.plusSeconds(3), "punch ends, seed " + seed);
+            if (!w.a.punch.isCompletedExceptionally() && !w.b.punch.isCompletedExceptionally()) {
+                direct++;
+                assertTrue(w.net.nowNanos() - start < attempt.toNanos(), "seed " + seed + ": within the first attempt");
+                assertEquals(1, w.b.endpoint.core().punchStats().size(), "seed " + seed + ": one attempt only");
+            }
+        }
+        assertTrue(direct >= 9, direct + " of 10");
     }
 
     @Test

@@ -174,6 +174,11 @@ public final class EndpointCore implements Engine, dev.srudp.core.stun.StunPort 
     @Override
     public void setLocalNatHints(NatHints hints) {
         this.localNatHints = java.util.Objects.requireNonNull(hints, "hints");
+        // attempts already running learn them too: discovery often finishes after punching began
+        execute(null, now -> {
+            puncher.ownHintsChanged(hints, now);
+            wakeup.run();
+        });
     }
 
     /** Extra sockets open now (punching, or carrying a connection that punching found). */

@@ -54,6 +54,13 @@ public final class PartnerFollower implements PartnerLink {
          * with an exception whose message says why it could not.
          */
         CompletableFuture<Connection> reach(EndpointRecord record);
+
+        /**
+         * A newer record with other NAT hints arrived while {@link #reach} runs: an implementation
+         * that can use them in the running attempt does so. Does nothing by default.
+         */
+        default void refresh(EndpointRecord record) {
+        }
     }
 
     private final URI partner;
@@ -168,6 +175,7 @@ public final class PartnerFollower implements PartnerLink {
         }
         RecordCheck check = verifier.check(bytes, expectation);
         boolean firstRecord = false;
+        EndpointRecord refresh = null;
         lock.lock();
         try {
             if (!check.isAccepted()) {
@@ -184,6 +192,10 @@ public final class PartnerFollower implements PartnerLink {
             if (latest != null && Long.compareUnsigned(record.sequence(), latest.sequence()) <= 0) {
                 return;
             }
+            if (attempting && attemptRecord != null && !record.natHints().equals(attemptRecord.natHints())) {
+                // the partner's NAT discovery finished after it published: the running attempt can use it
+                refresh = record;
+            }
             latest = record;
             firstRecord = peer == null;
             peer = record.identity();
@@ -192,6 +204,9 @@ public final class PartnerFollower implements PartnerLink {
             retry = MIN_RETRY;
         } finally {
             lock.unlock();
+        }
+        if (refresh != null) {
+            reach.refresh(refresh);
         }
         if (firstRecord) {
             // the partner may have connected before we knew whom to follow

@@ -31,7 +31,13 @@ final class PunchAttempt {
     final ProbeKey key;
     final long punchId;
     final boolean controlling;
-    final NatHints partnerHints;
+    /** The partner's NAT hints as last known: its record may name them only after the attempt started. */
+    NatHints partnerHints;
+    /** This side's NAT hints as last known: discovery may finish after the attempt started. */
+    NatHints ownHints = NatHints.UNKNOWN;
+    /** The partner's candidates and this side's sockets the attempt was planned with. */
+    List<dev.srudp.core.record.Candidate> candidates = List.of();
+    List<java.net.InetSocketAddress> locals = List.of();
     final List<CandidatePair> pairs;
     final CompletableFuture<Connection> result;
     final long startNanos;

@@ -155,6 +155,9 @@ public final class Puncher {
         String id = key(peer.staticKey());
         PunchAttempt running = attempts.get(id);
         if (running != null) {
+            // the partner's record may name its NAT hints only now (its discovery finished after it
+            // published): the running attempt takes up what they call for instead of timing out first
+            replan(running, candidates, hints, ownHints, locals, now);
             return running.result;
         }
         CompletableFuture<Connection> result = new CompletableFuture<>();
@@ -174,6 +177,9 @@ public final class Puncher {
         boolean controlling = Arrays.compareUnsigned(ownPublicKey, peer.staticKey()) > 0;
         PunchAttempt a = new PunchAttempt(peer, probeKey, random.nextLong(), controlling, hints, pairs, result, now,
                 now + timeoutNanos);
+        a.ownHints = ownHints;
+        a.candidates = List.copyOf(candidates);
+        a.locals = List.copyOf(locals);
         if (!pairs.isEmpty()) {
             planForSymmetricNats(a, candidates, hints, ownHints, locals, now);
         }
@@ -185,6 +191,29 @@ public final class Puncher {
         }
         attempts.put(id, a);
         return result;
+    }
+
+    /**
+     * This endpoint's NAT hints changed (its RFC 5780 discovery finished while attempts ran): each
+     * attempt still checking adds what the new hints call for (the birthday technique's extra
+     * sockets, for one) within its own deadline.
+     */
+    public void ownHintsChanged(NatHints own, long now) {
+        for (PunchAttempt a : new ArrayList<>(attempts.values())) {
+            replan(a, a.candidates, a.partnerHints, own, a.locals, now);
+        }
+    }
+
+    /** Adds to a checking attempt what hints learned after its start call for; each technique joins once. */
+    private void replan(PunchAttempt a, List<Candidate> candidates, NatHints partner, NatHints own,
+            List<InetSocketAddress> locals, long now) {
+        if (a.state != PunchAttempt.State.CHECKING || a.pairs.isEmpty()
+                || (partner.equals(a.partnerHints) && own.equals(a.ownHints))) {
+            return;
+        }
+        a.partnerHints = partner;
+        a.ownHints = own;
+        planForSymmetricNats(a, candidates, partner, own, locals, now);
     }
 
     static boolean symmetric(NatHints h) {
@@ -238,13 +267,15 @@ public final class Puncher {
                     }
                 }
             }
-        } else if (partnerSymmetric && partner.portAllocation() == NatHints.PortAllocation.RANDOM && !ownSymmetric) {
+        } else if (partnerSymmetric && partner.portAllocation() == NatHints.PortAllocation.RANDOM && !ownSymmetric
+                && a.sprayFrom == null) {
             a.sprayFrom = local;
             a.sprayTo = target.getAddress();
             a.sprayLimit = BIRTHDAY_PROBES;
             a.fastNextNanos = now;
         }
-        if (ownSymmetric && own.portAllocation() == NatHints.PortAllocation.RANDOM && !partnerSymmetric) {
+        if (ownSymmetric && own.portAllocation() == NatHints.PortAllocation.RANDOM && !partnerSymmetric
+                && a.extraSockets.isEmpty()) {
             for (InetSocketAddress extra : host.openSockets(local, BIRTHDAY_SOCKETS)) {
                 a.extraSockets.add(extra);
                 CandidatePair p = new CandidatePair(extra, target, PairKind.REFLEXIVE);
