@@ -199,6 +199,11 @@ final class UdpEndpoint implements Endpoint, dev.srudp.core.stun.StunPort {
                         core.punch(record.certifiedKey(), record.candidates(), record.natHints(),
                                 Puncher.DEFAULT_TIMEOUT);
                     }
+
+                    @Override
+                    public CompletableFuture<String> progress(EndpointRecord record) {
+                        return core.punchProgress(record.certifiedKey());
+                    }
                 },
                 scheduler, id -> core.claimAccepted(c -> id.equals(c.peer())));
         followers.add(follower);

@@ -22,8 +22,11 @@ import dev.srudp.PeerId;
 import dev.srudp.SrudpStream;
 import dev.srudp.core.discovery.LocalRecords;
 import dev.srudp.core.discovery.MemoryDirectoryProvider;
+import dev.srudp.core.record.Candidate;
+import dev.srudp.core.record.CandidateKind;
 import dev.srudp.core.record.IdentityStore;
 import dev.srudp.core.record.LocalIdentity;
+import dev.srudp.core.record.NatHints;
 import dev.srudp.core.record.SignedRecords;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -107,6 +111,29 @@ class FollowSocketTest {
                     assertDelivers(c, s, "after the move");
                     assertDelivers(s, c, "back after the move");
                 }
+            }
+        }
+    }
+
+    @Test
+    @Timeout(20)
+    void aWaitThatEndsDuringTheFirstAttemptSaysWhatThePartnersNatMeans() throws Exception {
+        String slot = slot("b");
+        NatHints symmetricRandom = new NatHints(NatHints.Mapping.ADDRESS_AND_PORT_DEPENDENT,
+                NatHints.Filtering.ADDRESS_AND_PORT_DEPENDENT, NatHints.PortAllocation.RANDOM);
+        try (Peer a = Peer.open(homes.resolve("a")); Peer b = Peer.open(homes.resolve("b"));
+                DatagramChannel silent = DatagramChannel.open().bind(new InetSocketAddress(V4, 0))) {
+            // the record points at a socket that never answers, as a symmetric NAT's old mapping would
+            List<Candidate> candidates = List.of(new Candidate(CandidateKind.HOST,
+                    (InetSocketAddress) silent.getLocalAddress()));
+            MemoryDirectoryProvider.put(slot, SignedRecords.sign(b.local, LocalRecords.describe(b.local, candidates,
+                    symmetricRandom, Instant.now(), Duration.ofHours(1))));
+
+            try (PartnerLink link = a.endpoint.follow(MemoryDirectoryProvider.uri(slot))) {
+                ConnectionTimeoutException e = assertThrows(ConnectionTimeoutException.class,
+                        () -> link.awaitConnection(Duration.ofMillis(1500)));
+                assertTrue(e.getMessage().contains("no candidate pair answered within 1 s; the partner's NAT is"
+                        + " symmetric (random ports): a gate or relay is needed"), e.getMessage());
             }
         }
     }

@@ -118,6 +118,32 @@ class NatDiscoverySimulationTest {
     }
 
     @Test
+    void sequentialPortsAreRecognisedWhileProbesToOtherDestinationsTakePortsInBetween() {
+        // the client punches toward 40 silent addresses while discovery runs: each probe to a new
+        // destination takes the next port of the symmetric NAT's counter, between the samples
+        SimNetwork network = new SimNetwork(5, LinkConditions.builder().delay(Duration.ofMillis(15)).build());
+        network.addMiddlebox(new TestNat("203.0.113.9", List.of("10.0.0.2"), TestNat.Mapping.ADDRESS_AND_PORT_DEPENDENT,
+                TestNat.Filtering.ADDRESS_AND_PORT_DEPENDENT, TestNat.Allocation.SEQUENTIAL, 1, 11));
+        behaviourServer(network);
+        SimEndpoint client = SimEndpoint.create(network, CLIENT, EndpointConfig.defaults(), 5);
+        SimEndpoint absent = SimEndpoint.create(new SimNetwork(6, LinkConditions.builder().build()),
+                address("203.0.113.60", 4000), EndpointConfig.defaults(), 6);
+        List<InetSocketAddress> silent = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            silent.add(address("203.0.113.60", 4000 + i));
+        }
+        client.core().punch(absent.certifiedKey(), silent, Duration.ofSeconds(5));
+        CompletableFuture<NatBehaviourDiscovery.Report> report = NatBehaviourDiscovery.discover(client.core(),
+                List.of(PRIMARY), Set.of(CLIENT.getAddress()));
+        network.runUntilOrFail(report::isDone, Duration.ofSeconds(60), "the discovery");
+        NatBehaviourDiscovery.Report r = report.join();
+        assertHints(new NatHints(Mapping.ADDRESS_AND_PORT_DEPENDENT, Filtering.ADDRESS_AND_PORT_DEPENDENT,
+                PortAllocation.SEQUENTIAL, 1), r);
+        assertTrue(r.findings().stream().anyMatch(f -> f.contains("other traffic took in between")),
+                "the probes did take ports between the samples:\n" + String.join("\n", r.findings()));
+    }
+
+    @Test
     void symmetricNatWithRandomPorts() {
         assertHints(new NatHints(Mapping.ADDRESS_AND_PORT_DEPENDENT, Filtering.ADDRESS_AND_PORT_DEPENDENT,
                 PortAllocation.RANDOM), behind(TestNat.Mapping.ADDRESS_AND_PORT_DEPENDENT,

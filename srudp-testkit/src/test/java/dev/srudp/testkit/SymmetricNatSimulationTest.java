@@ -123,7 +123,8 @@ class SymmetricNatSimulationTest {
         assertTrue(w.net.nowNanos() - start <= TIMEOUT.toNanos());
         for (NatWorld.Peer p : List.of(w.a, w.b)) {
             String reason = reason(p);
-            assertTrue(reason.contains("symmetric (random ports): a gate or relay is needed"), reason);
+            assertTrue(reason.contains("both NATs are symmetric (this side's random ports, the partner's random ports):"
+                    + " a gate or relay is needed"), reason);
             assertEquals(0, p.endpoint.core().extraSocketCount());
         }
     }

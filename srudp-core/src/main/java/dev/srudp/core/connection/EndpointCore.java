@@ -400,6 +400,16 @@ public final class EndpointCore implements Engine, dev.srudp.core.stun.StunPort 
         return future;
     }
 
+    /**
+     * What a running punch attempt toward this partner knows so far about why no pair has worked
+     * (the NAT types of both sides, whether probes arrived): text that starts with "; ", or empty.
+     */
+    public CompletableFuture<String> punchProgress(CertifiedKey peer) {
+        CompletableFuture<String> future = new CompletableFuture<>();
+        execute(null, now -> future.complete(puncher.progress(peer.staticKey())));
+        return future;
+    }
+
     /** X25519 agreements done for probes from keys this endpoint did not punch toward (rate-limited). */
     public long probeKeyAgreements() {
         return puncher.derivations();

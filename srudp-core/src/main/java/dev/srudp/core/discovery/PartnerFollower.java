@@ -61,7 +61,19 @@ public final class PartnerFollower implements PartnerLink {
          */
         default void refresh(EndpointRecord record) {
         }
+
+        /**
+         * What the attempt that {@link #reach} started for this record knows so far about why it
+         * has not succeeded, for a caller whose deadline ends first: text that starts with "; ",
+         * or empty. Empty by default.
+         */
+        default CompletableFuture<String> progress(EndpointRecord record) {
+            return CompletableFuture.completedFuture("");
+        }
     }
+
+    /** How long a timed-out wait asks the running attempt what it knows. */
+    static final Duration PROGRESS_WAIT = Duration.ofSeconds(1);
 
     private final URI partner;
     private final PeerDirectory directory;
@@ -348,20 +360,38 @@ public final class PartnerFollower implements PartnerLink {
         } catch (TimeoutException e) {
             String problem;
             String who;
+            EndpointRecord running = null;
             lock.lock();
             try {
                 waiters.remove(next);
-                problem = attempting && failures == 0 ? "no candidate pair answered within " + timeout.toSeconds()
-                        + " s" : lastProblem;
+                if (attempting && failures == 0) {
+                    problem = "no candidate pair answered within " + timeout.toSeconds() + " s";
+                    running = attemptRecord;
+                } else {
+                    problem = lastProblem;
+                }
                 who = peer != null ? Fingerprint.of(peer) : partner.toString();
             } finally {
                 lock.unlock();
+            }
+            if (running != null) {
+                problem += progress(running);
             }
             throw new ConnectionTimeoutException("cannot reach " + who + ": " + problem);
         } catch (ExecutionException e) {
             throw new IOException(e.getCause());
         } catch (InterruptedException e) {
             throw new InterruptedIOException("interrupted while waiting for the partner");
+        }
+    }
+
+    /** What the running attempt knows, or empty if it does not answer within {@link #PROGRESS_WAIT}. */
+    private String progress(EndpointRecord running) throws InterruptedException {
+        try {
+            String text = reach.progress(running).get(PROGRESS_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+            return text == null ? "" : text;
+        } catch (ExecutionException | TimeoutException e) {
+            return "";
         }
     }
 

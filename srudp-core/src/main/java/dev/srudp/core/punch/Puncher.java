@@ -683,20 +683,34 @@ public final class Puncher {
 
     /** What is known about why no pair worked. */
     static String failureReason(PunchAttempt a, long now) {
-        long seconds = Math.max(1, Math.round((now - a.startNanos) / 1e9));
-        StringBuilder s = new StringBuilder();
         if (a.handshakeProblem != null) {
-            s.append("a candidate pair answered but the handshake failed: ").append(a.handshakeProblem);
-            return s.toString();
+            return "a candidate pair answered but the handshake failed: " + a.handshakeProblem;
         }
-        s.append("no candidate pair answered in ").append(seconds).append(" s");
-        NatHints h = a.partnerHints;
-        boolean symmetric = symmetric(h);
-        if (symmetric && h.portAllocation() == NatHints.PortAllocation.RANDOM) {
+        long seconds = Math.max(1, Math.round((now - a.startNanos) / 1e9));
+        return "no candidate pair answered in " + seconds + " s" + diagnosis(a);
+    }
+
+    /**
+     * What the NAT hints of both sides and the probes seen so far say about an attempt that has
+     * not found a pair: empty, or text that starts with "; ". Both NATs symmetric, or the
+     * partner's with random ports, leaves no direct path this endpoint can rely on, so the text
+     * then names the way out.
+     */
+    static String diagnosis(PunchAttempt a) {
+        NatHints partner = a.partnerHints;
+        NatHints own = a.ownHints;
+        StringBuilder s = new StringBuilder();
+        if (symmetric(partner) && symmetric(own)) {
+            s.append("; both NATs are symmetric (this side's ").append(allocation(own)).append(", the partner's ")
+                    .append(allocation(partner)).append("): a gate or relay is needed");
+        } else if (symmetric(partner) && partner.portAllocation() == NatHints.PortAllocation.RANDOM) {
             s.append("; the partner's NAT is symmetric (random ports): a gate or relay is needed");
-        } else if (symmetric) {
-            s.append("; the partner's NAT is symmetric").append(h.portAllocation() == NatHints.PortAllocation.SEQUENTIAL
+        } else if (symmetric(partner)) {
+            s.append("; the partner's NAT is symmetric").append(partner.portAllocation() == NatHints.PortAllocation.SEQUENTIAL
                     ? " (sequential ports)" : "").append(": a gate or relay may be needed");
+        } else if (symmetric(own)) {
+            s.append("; this side's NAT is symmetric (").append(allocation(own))
+                    .append("): against a partner whose NAT filters by port as well, a gate or relay is needed");
         } else if (a.requestSeen) {
             s.append("; the partner's probes arrived but ours were not answered"
                     + " (a NAT or firewall on the way drops them; symmetric NAT on this side?)");
@@ -706,6 +720,31 @@ public final class Puncher {
                             + " (a symmetric NAT on either side?), or UDP is blocked");
         }
         return s.toString();
+    }
+
+    private static String allocation(NatHints h) {
+        return switch (h.portAllocation()) {
+            case RANDOM -> "random ports";
+            case SEQUENTIAL -> "sequential ports";
+            case PRESERVING -> "preserved ports";
+            default -> "port allocation unknown";
+        };
+    }
+
+    /**
+     * What the running attempt toward this static key knows so far about why no pair has worked
+     * (see {@link #diagnosis}), for a caller whose own deadline ends first; empty when no attempt
+     * runs or it knows nothing yet.
+     */
+    public String progress(byte[] staticKey) {
+        PunchAttempt a = attempts.get(key(staticKey));
+        if (a == null) {
+            return "";
+        }
+        if (a.handshakeProblem != null) {
+            return "; a candidate pair answered but the handshake failed: " + a.handshakeProblem;
+        }
+        return diagnosis(a);
     }
 
     private synchronized void remember(PunchStats stats) {

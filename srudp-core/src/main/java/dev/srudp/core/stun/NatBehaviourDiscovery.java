@@ -31,13 +31,17 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The port allocation comes from the external ports of the successive new mappings: equal
  * steps mean sequential allocation with that step (at least three mappings, or two that are at
- * most 16 apart), a first mapping that kept the local port means preserving, anything else
+ * most 16 apart); so do three or more ports that climb (or fall) in small uneven gaps, the
+ * counter having been advanced by other mappings in between (the step is then the gaps' greatest
+ * common divisor); a first mapping that kept the local port means preserving, anything else
  * random. With endpoint-independent mapping there is only one mapping to look at: preserving if
  * it kept the local port, else unknown.
  */
 public final class NatBehaviourDiscovery {
     /** Largest step between two samples accepted as sequential evidence with only two mappings. */
     static final int TWO_SAMPLE_MAX_STEP = 16;
+    /** Largest gap between successive samples still read as one sequential counter other mappings also use. */
+    static final int MAX_INTERLEAVED_GAP = 64;
 
     /**
      * What was found.
@@ -231,10 +235,16 @@ public final class NatBehaviourDiscovery {
             for (int i = 2; i < ports.size() && equalSteps; i++) {
                 equalSteps = ports.get(i) - ports.get(i - 1) == d;
             }
+            int interleavedStep = equalSteps ? 0 : interleavedStep(ports);
             if (equalSteps && (ports.size() >= 3 || Math.abs(d) <= TWO_SAMPLE_MAX_STEP)) {
                 allocation = NatHints.PortAllocation.SEQUENTIAL;
                 step = d;
                 findings.add("port allocation: sequential, step " + d + " (new mappings got ports " + ports + ")");
+            } else if (interleavedStep != 0) {
+                allocation = NatHints.PortAllocation.SEQUENTIAL;
+                step = interleavedStep;
+                findings.add("port allocation: sequential, step " + step + " (new mappings got ports " + ports
+                        + "; the wider gaps are ports other traffic took in between)");
             } else if (ports.get(0) == localPort) {
                 allocation = NatHints.PortAllocation.PRESERVING;
                 findings.add("port allocation: preserving (the first mapping kept local port " + localPort
@@ -248,6 +258,35 @@ public final class NatBehaviourDiscovery {
         List<String> ordered = new ArrayList<>(findings);
         ordered.sort(java.util.Comparator.comparingInt(f -> f.startsWith("mapping") ? 0 : f.startsWith("filtering") ? 1 : 2));
         return new Report(new NatHints(mapping, filtering, allocation, step), m1, behindNat, ordered, bindings);
+    }
+
+    /**
+     * The step of a sequential allocator whose counter other mappings advanced between the
+     * samples (this endpoint's own probes to new destinations take ports from the same counter
+     * while discovery runs): at least three ports, every gap in the same direction and at most
+     * {@link #MAX_INTERLEAVED_GAP}; the step is the gaps' greatest common divisor. Zero when the
+     * ports do not look like that. Random ports pass this with negligible probability: each gap
+     * would have to land within 64 of the previous port, in the same direction, out of thousands.
+     */
+    static int interleavedStep(List<Integer> ports) {
+        if (ports.size() < 3) {
+            return 0;
+        }
+        int sign = Integer.signum(ports.get(1) - ports.get(0));
+        int gcd = 0;
+        for (int i = 1; i < ports.size(); i++) {
+            int gap = ports.get(i) - ports.get(i - 1);
+            if (gap == 0 || Integer.signum(gap) != sign || Math.abs(gap) > MAX_INTERLEAVED_GAP) {
+                return 0;
+            }
+            int a = Math.abs(gap);
+            while (a != 0) {
+                int r = gcd % a;
+                gcd = a;
+                a = r;
+            }
+        }
+        return sign * gcd;
     }
 
     private NatHints.Mapping mapping(List<BindingResult> samples) {
