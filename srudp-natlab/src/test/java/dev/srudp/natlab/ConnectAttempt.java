@@ -104,8 +104,8 @@ final class ConnectAttempt {
                 b.closeStdin();
                 a.waitFor(System.nanoTime() + 10_000 * MS);
                 b.waitFor(System.nanoTime() + 10_000 * MS);
-                return new Outcome(true, ttc, anchorName, path(a, b), "", -1, false, diagnostics(a, b), boundMillis,
-                        probes(a, b));
+                return new Outcome(true, ttc, anchorName, path(a, b), "", -1, false, timeline(a, b, anchorNanos),
+                        boundMillis, probes(a, b));
             }
             a.waitFor(deadline);
             b.waitFor(deadline);
@@ -207,6 +207,30 @@ final class ConnectAttempt {
     private static Outcome notStarted(LabProcess b, LabProcess a) {
         return new Outcome(false, -1, "", "", b.name + " did not start reaching the partner within "
                 + START_MILLIS / 1000 + " s (exit " + b.exitCode() + ")", -1, false, diagnostics(a, b), BOUND_MILLIS, -1);
+    }
+
+    /** Both sides' output lines in the order they were read, in ms from the anchor (may be negative). */
+    static String timeline(LabProcess a, LabProcess b, long anchorNanos) {
+        List<String[]> rows = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        for (LabProcess p : List.of(a, b)) {
+            for (boolean stderr : new boolean[] {true, false}) {
+                for (LabProcess.Line l : p.timedLines(stderr)) {
+                    times.add(l.atNanos());
+                    rows.add(new String[] {p.name + (stderr ? "" : " (out)"), l.text()});
+                }
+            }
+        }
+        Integer[] order = new Integer[rows.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingLong(times::get));
+        StringBuilder s = new StringBuilder("timeline (ms from the anchor):");
+        for (int i : order) {
+            s.append(String.format("%n    %+6d %s: %s", (times.get(i) - anchorNanos) / MS, rows.get(i)[0], rows.get(i)[1]));
+        }
+        return s.toString();
     }
 
     private static String diagnostics(LabProcess a, LabProcess b) {

@@ -116,6 +116,11 @@ final class LabProcess implements AutoCloseable {
         return err.stream().map(Line::text).toList();
     }
 
+    /** Every line of both streams so far, with when it was read, in the order read per stream. */
+    synchronized List<Line> timedLines(boolean stderr) {
+        return List.copyOf(stderr ? err : out);
+    }
+
     synchronized List<String> outLines() {
         return out.stream().map(Line::text).toList();
     }

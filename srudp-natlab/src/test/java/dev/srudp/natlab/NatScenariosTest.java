@@ -140,7 +140,8 @@ class NatScenariosTest {
                 lab.flush('b');
                 ConnectAttempt.Outcome o = i % 2 == 1 ? attempt.run("a1", "b1") : attempt.run("b1", "a1");
                 outcomes.add(o);
-                Reports.progress(label + ", run " + i + "/" + runs + ": " + o.summary());
+                Reports.progress(label + ", run " + i + "/" + runs + ": " + o.summary()
+                        + (o.connected() ? "\n" + o.diagnostics() : ""));
             }
             List<Long> times = outcomes.stream().filter(ConnectAttempt.Outcome::connected)
                     .map(ConnectAttempt.Outcome::timeToConnectMillis).toList();

@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs one whole connection between two in-memory endpoints, with throwaway identities and a
- * virtual clock, and no socket: a hole punch toward a listener, the IK handshake, a stream carrying
+ * virtual clock, and no socket: a hole punch from both sides, the IK handshake, a stream carrying
  * 64 KiB each way, and the close. On a fresh JVM the first connection runs interpreted code and
  * loads hundreds of classes, which costs tens of milliseconds per step of the handshake; doing
  * that once in the background while an endpoint is still gathering its addresses makes the first
@@ -60,8 +60,11 @@ public final class EngineWarmUp {
             cores[i] = new EndpointCore(ctx, List.of(addresses[i]));
             engines[i] = cores[i];
         }
-        CompletableFuture<Connection> accepted = cores[1].acceptAsync();
+        // both sides punch, as two followers do: the controlling side starts the handshake, the
+        // other adopts it
         CompletableFuture<Connection> reached = cores[0].punch(cores[1].certifiedKey(), List.of(addresses[1]),
+                Duration.ofSeconds(10));
+        CompletableFuture<Connection> accepted = cores[1].punch(cores[0].certifiedKey(), List.of(addresses[0]),
                 Duration.ofSeconds(10));
         runUntil(() -> reached.isDone() && accepted.isDone(), "the warm-up connection did not complete");
         Connection initiator = reached.join();

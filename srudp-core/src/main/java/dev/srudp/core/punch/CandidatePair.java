@@ -8,6 +8,7 @@ final class CandidatePair {
     final InetSocketAddress remote;
     final PairKind kind;
     int probesSent;
+    long firstSentNanos = Long.MIN_VALUE;
     long lastSentNanos = Long.MIN_VALUE;
     long nextDueNanos;
     long succeededAtNanos = -1;

@@ -112,12 +112,15 @@ final class PunchAttempt {
 
     /**
      * Whether some pair that has not answered yet outranks {@code pair} and could still answer:
-     * it was not probed yet, or its last probe went out less than {@code pair}'s round trip ago.
+     * it was not probed yet, or its first probe went out less than {@code pair}'s round trip ago.
+     * A pair whose first probe has gone unanswered for longer is taken as not working, even when
+     * it was probed again since: waiting for it would delay every connection whose better pair
+     * cannot work (a partner's private address on another network).
      */
     boolean betterPairPending(CandidatePair pair, long now) {
         for (CandidatePair p : pairs) {
             if (!p.succeeded() && !p.failed && p.kind.priority() > pair.kind.priority()
-                    && (p.probesSent == 0 || now - p.lastSentNanos < pair.rttNanos)) {
+                    && (p.probesSent == 0 || now - p.firstSentNanos < pair.rttNanos)) {
                 return true;
             }
         }

@@ -35,7 +35,8 @@ import java.util.function.LongConsumer;
  * to the handshake. The endpoint's loop is its only caller; it never touches a socket or a clock.
  *
  * <p>An attempt forms candidate pairs (each local socket with each partner candidate of the same
- * address family), checks them with probes paced {@link #PACE} apart, highest priority first, each
+ * address family), checks them with probes paced {@link #PACE} apart ({@link #FIRST_PACE} after a
+ * pair's first probe), highest priority first, each
  * pair again after 100, 200, 400, 800 ms and then every second, and answers the partner's probes
  * at once to where they came from, learning addresses no candidate named (peer-reflexive).
  * Roles follow ICE (RFC 8445, section 6.1.1): the side with the larger static key is controlling
@@ -56,6 +57,12 @@ public final class Puncher {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     /** Gap between two probes of one attempt (triggered checks excepted). */
     public static final Duration PACE = Duration.ofMillis(20);
+    /**
+     * Spacing after a pair's first probe: the first round goes out quickly, since a partner
+     * waiting behind its NAT for our first probe waits for all of it (RFC 8445, section 14, never
+     * paces checks closer than 5 ms).
+     */
+    public static final Duration FIRST_PACE = Duration.ofMillis(5);
     /** How long a better pair may still answer after the first one did. */
     public static final Duration GRACE = Duration.ofMillis(25);
     /** How long the controlled side waits for the partner's handshake over a working pair. */
@@ -86,6 +93,7 @@ public final class Puncher {
     public static final Duration BIRTHDAY_PACE = Duration.ofMillis(4);
 
     static final long PACE_NANOS = PACE.toNanos();
+    static final long FIRST_PACE_NANOS = FIRST_PACE.toNanos();
     static final long BIRTHDAY_PACE_NANOS = BIRTHDAY_PACE.toNanos();
     static final long GRACE_NANOS = GRACE.toNanos();
     static final long CONTROLLED_WAIT_NANOS = CONTROLLED_WAIT.toNanos();
@@ -401,7 +409,7 @@ public final class Puncher {
                 CandidatePair p = a.due(now);
                 if (p != null) {
                     sendRequest(a, p, now);
-                    a.nextSendNanos = now + PACE_NANOS;
+                    a.nextSendNanos = now + (p.probesSent == 1 ? FIRST_PACE_NANOS : PACE_NANOS);
                 }
             }
             birthdayStep(a, now);
@@ -421,6 +429,9 @@ public final class Puncher {
             return;
         }
         a.outstanding.put(seq, new PunchAttempt.Sent(p, p.local, p.remote, now));
+        if (p.probesSent == 0) {
+            p.firstSentNanos = now;
+        }
         a.probesSent++;
         p.probesSent++;
         p.lastSentNanos = now;
@@ -507,6 +518,18 @@ public final class Puncher {
         a.requestSeen = true;
         a.partnerPunching |= probe.senderIsPunching();
         CandidatePair p = learn(a, local, from);
+        if (p != null && a.controlling && probe.senderIsPunching() && !p.failed && listedByPartner(p)
+                && !a.betterPairPending(p, now)) {
+            // The partner's authenticated probe came from an address its signed record names, so
+            // the path from there is open through both NATs now, and our answer (already queued)
+            // and the handshake take the same path back through the mappings it just used.
+            // Starting the handshake here saves the round trip of our own check, which matters
+            // when our first probes reached the partner's NAT before it had sent any and were
+            // dropped. A replayed probe sent from elsewhere arrives from an unlisted address and
+            // goes through the ordinary check.
+            handshake(a, p, now);
+            return;
+        }
         // a triggered check (RFC 8445 section 7.3.1.4): the partner's probe just opened this path
         // in its NAT, so ours should go out now rather than at its turn
         if (p != null && !p.succeeded() && !p.failed && now - p.lastSentNanos >= MIN_TRIGGER_GAP_NANOS) {
@@ -558,6 +581,11 @@ public final class Puncher {
         }
         evaluate(a, now);
         return null;
+    }
+
+    /** Whether the pair's partner address is one the partner's record lists (not learned or guessed). */
+    private static boolean listedByPartner(CandidatePair p) {
+        return p.kind != PairKind.PEER_REFLEXIVE && p.kind != PairKind.PREDICTED;
     }
 
     /** The pair (local, from), added as peer-reflexive when new (bounded), or null when full. */
