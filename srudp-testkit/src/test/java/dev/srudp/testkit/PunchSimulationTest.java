@@ -9,6 +9,9 @@ import dev.srudp.SrudpStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import dev.srudp.core.punch.PairKind;
+import dev.srudp.core.wire.Packets;
+import dev.srudp.core.wire.Probe;
+import java.net.InetSocketAddress;
 import dev.srudp.core.punch.PunchStats;
 import dev.srudp.core.punch.Puncher;
 import dev.srudp.testkit.NatWorld.Router;
@@ -156,6 +159,42 @@ class PunchSimulationTest {
         System.out.println("time to connect, 25 ms one way, ms from the second side's start: " + millis
                 + " median " + median);
         assertTrue(median <= 3 * 50 + 50, "median " + median + " ms: " + millis);
+    }
+
+    @Test
+    void aReplayedProbeFromAnUnlistedAddressNeverDrawsTheHandshake() {
+        // Someone who sees the peers' probes resends each request, unchanged (its tag still
+        // verifies), from an address of its own, over a faster link so that the copy arrives first.
+        // The controlling side may start the handshake on a request without checking the pair
+        // itself, but only when the request comes from an address the partner's record names.
+        InetSocketAddress replayer = Payloads.address("198.51.100.99", 7777);
+        for (long seed = 1; seed <= 6; seed++) {
+            NatWorld w = NatWorld.separate(seed, Router.FULL_CONE, Router.FULL_CONE, Duration.ofMillis(25));
+            List<Integer> handshakesToReplayer = new ArrayList<>();
+            int[] replayed = new int[1];
+            w.net.addTap((now, d, injector) -> {
+                byte[] p = d.payload();
+                if (d.to().equals(replayer) && (p[0] & 0xff) == Packets.TYPE_INIT_IK) {
+                    handshakesToReplayer.add(p.length);
+                }
+                boolean request = p.length == Probe.LENGTH && (p[0] & 0xff) == Packets.TYPE_PROBE
+                        && (p[2] & Probe.FLAG_RESPONSE) == 0;
+                if (request && !d.from().equals(replayer)) {
+                    w.net.link(replayer, d.to(), LinkConditions.builder().delay(Duration.ofMillis(1)).build());
+                    injector.inject(new Datagram(replayer, d.to(), p), now);
+                    replayed[0]++;
+                }
+                return true;
+            });
+            w.startPunch(w.a, PUNCH_TIMEOUT);
+            w.startPunch(w.b, PUNCH_TIMEOUT);
+            w.net.runUntilOrFail(w::bothGotFirstByte, Duration.ofSeconds(15), "first bytes both ways, seed " + seed);
+            assertTrue(replayed[0] > 0, "requests were replayed");
+            assertEquals(List.of(), handshakesToReplayer, "seed " + seed + ": INITs sent to the replaying address");
+            for (NatWorld.Peer p : List.of(w.a, w.b)) {
+                assertFalse(p.punch.join().stats().remoteAddress().equals(replayer), "seed " + seed);
+            }
+        }
     }
 
     @Test
