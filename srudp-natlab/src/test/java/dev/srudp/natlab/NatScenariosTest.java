@@ -149,12 +149,11 @@ class NatScenariosTest {
             record(label + ": " + summary(outcomes) + " (all: " + times + " ms; target: median <= "
                     + TIME_TO_CONNECT_TARGET_MILLIS + " ms)");
             check(times.size() == outcomes.size(), label + ": not every attempt connected\n" + details(outcomes));
-            // issue 5's target (3 round trips + 50 ms) is not met yet; it is measured and reported
-            // here, and enforced only on request, so that the build says plainly where it stands
-            if (median > TIME_TO_CONNECT_TARGET_MILLIS) {
-                record("time to connect: target NOT met, median " + median + " ms > " + TIME_TO_CONNECT_TARGET_MILLIS
-                        + " ms (enforced with -Dsrudp.natlab.timing=true)");
-            }
+            // issue 5's target (3 round trips + 50 ms) is measured and reported on every run; it is
+            // asserted only on request, since the lab shares the machine's cores with other work
+            record("time to connect: target " + (median <= TIME_TO_CONNECT_TARGET_MILLIS ? "met" : "NOT met")
+                    + ", median " + median + " ms, target " + TIME_TO_CONNECT_TARGET_MILLIS
+                    + " ms (asserted with -Dsrudp.natlab.timing=true)");
             if (Boolean.getBoolean("srudp.natlab.timing")) {
                 check(median <= TIME_TO_CONNECT_TARGET_MILLIS, label + ": median " + median + " ms\n" + details(outcomes));
             }
