@@ -44,6 +44,23 @@ class SymmetricNatSimulationTest {
     }
 
     @Test
+    void twoSequentialSymmetricNatsConnectDirectly() {
+        int direct = 0;
+        List<String> failures = new ArrayList<>();
+        for (long seed = 1; seed <= 20; seed++) {
+            NatWorld w = run(seed, Router.SYMMETRIC_SEQUENTIAL, Router.SYMMETRIC_SEQUENTIAL);
+            w.net.runUntilOrFail(w::bothDone, TIMEOUT.plusSeconds(3), "punch ends, seed " + seed);
+            if (!w.a.punch.isCompletedExceptionally() && !w.b.punch.isCompletedExceptionally()) {
+                direct++;
+            } else {
+                failures.add("seed " + seed + ": " + reason(w.a) + " / " + reason(w.b));
+            }
+        }
+        System.out.println("symmetric-sequential x symmetric-sequential: direct in " + direct + " of 20");
+        assertEquals(20, direct, String.join("\n", failures));
+    }
+
+    @Test
     void symmetricRandomAgainstPortRestrictedConnectsDirectlyInAtLeast36Of40Seeds() {
         int direct = 0;
         List<Long> millis = new ArrayList<>();

@@ -263,9 +263,17 @@ public final class Puncher {
             // the partner's next mappings take the ports after the one its STUN server saw, a
             // step apart (1 unless discovery measured another)
             int step = partner.portStep() == 0 ? 1 : partner.portStep();
+            // Both NATs sequential: each probe to a new guessed port also takes this side's next
+            // port, so the k-th probe of one side must meet the j-th of the other with each aimed
+            // at the port the other's probe came from. With both sides guessing one port apart the
+            // two unknown offsets (ports taken before the guessing began) would have to cancel,
+            // which they never do; with the controlling side guessing two ports apart there is a
+            // meeting point at k = dA + dB, j = 2 dA + dB (docs/protocol.md, "Symmetric NATs").
+            int stride = a.controlling && ownSymmetric && own.portAllocation() == NatHints.PortAllocation.SEQUENTIAL
+                    ? 2 : 1;
             for (InetSocketAddress r : reflexive) {
                 for (int k = 1; k <= PREDICTION_WINDOW; k++) {
-                    int port = r.getPort() + k * step;
+                    int port = r.getPort() + k * stride * step;
                     if (port < 1 || port > 65_535) {
                         break;
                     }
