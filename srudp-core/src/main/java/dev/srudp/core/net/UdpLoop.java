@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * the monotonic clock, feeds datagrams in, takes what the engine produces and sleeps in the
  * selector until the next datagram, timer or wakeup.
  *
- * <p>The system calls that send are made by a second thread: the loop copies each datagram the
- * engine produced into a queue of {@value #SEND_QUEUE_SLOTS} slots and goes on with the engine's
- * work while the sending thread empties the queue, in order. When the queue is full the loop takes
+ * <p>When the engine has several datagrams to send, the system calls that send them are made by a
+ * second thread: the loop copies each datagram into a queue of {@value #SEND_QUEUE_SLOTS} slots
+ * and goes on with the engine's work while the sending thread empties the queue, in order. A lone
+ * datagram, with the queue empty, the loop sends itself. When the queue is full the loop takes
  * nothing more from the engine (the engine keeps its data, as it would for a full socket buffer)
  * until the sending thread has freed half of it. A send that fails is a lost datagram, as UDP may
  * lose any.
@@ -220,11 +221,17 @@ public final class UdpLoop implements AutoCloseable {
         }
     }
 
-    /** Moves the engine's datagrams into the send queue while it has room. */
+    /**
+     * Moves the engine's datagrams into the send queue while it has room. A lone datagram (the
+     * only one this turn, with the queue empty) is sent by the loop itself: a handshake or an
+     * acknowledgement then costs no hand-off between threads.
+     */
     private void flush(Engine engine, long now) {
         long t = tail;
+        boolean mayHold = t == head;
+        boolean holding = false;
         while (true) {
-            if (t - head == SEND_QUEUE_SLOTS) {
+            if (!holding && t - head == SEND_QUEUE_SLOTS) {
                 loopWantsRoom = true;
                 if (t - head == SEND_QUEUE_SLOTS) {
                     return; // the sending thread wakes the selector when half the queue is free
@@ -233,6 +240,9 @@ public final class UdpLoop implements AutoCloseable {
             sendBuffer.clear();
             Engine.Transmit transmit = engine.pollTransmit(now, sendBuffer);
             if (transmit == null) {
+                if (holding) {
+                    sendHeld(t);
+                }
                 return;
             }
             sendBuffer.flip();
@@ -240,6 +250,11 @@ public final class UdpLoop implements AutoCloseable {
             if (channel == null) {
                 log.warn("engine chose an unknown local socket {}", transmit.local());
                 continue;
+            }
+            if (holding) {
+                // a second datagram: both go to the sending thread, in order
+                t = publish(t);
+                holding = false;
             }
             int i = (int) t & (SEND_QUEUE_SLOTS - 1);
             ByteBuffer slot = slotData[i];
@@ -252,10 +267,38 @@ public final class UdpLoop implements AutoCloseable {
             slot.put(sendBuffer).flip();
             slotChannel[i] = channel;
             slotRemote[i] = transmit.remote();
-            tail = ++t;
-            if (senderParked) {
-                LockSupport.unpark(sender);
+            if (mayHold) {
+                mayHold = false;
+                holding = true;
+                continue;
             }
+            t = publish(t);
+        }
+    }
+
+    /** Hands the datagram in slot {@code t} to the sending thread; returns the new tail. */
+    private long publish(long t) {
+        tail = ++t;
+        if (senderParked) {
+            LockSupport.unpark(sender);
+        }
+        return t;
+    }
+
+    /**
+     * Sends the lone datagram in slot {@code t} from the loop thread. The queue is empty, so no
+     * earlier datagram is still being sent; if the socket's buffer is full the sending thread
+     * takes it over.
+     */
+    private void sendHeld(long t) {
+        int i = (int) t & (SEND_QUEUE_SLOTS - 1);
+        try {
+            if (slotChannel[i].send(slotData[i], slotRemote[i]) == 0) {
+                publish(t);
+            }
+        } catch (IOException e) {
+            // ICMP errors, unreachable networks: the datagram is lost, as UDP may lose it anyway
+            log.debug("send to {} failed: {}", slotRemote[i], e.toString());
         }
     }
 
