@@ -16,14 +16,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs an {@link Engine} on real UDP sockets: one thread, one selector, one non-blocking
- * {@code DatagramChannel} per bound address. The thread is the engine's only caller; it reads the
- * monotonic clock, feeds datagrams in, sends what the engine produces and sleeps in the selector
- * until the next datagram, timer or wakeup.
+ * Runs an {@link Engine} on real UDP sockets: one loop thread, one selector, one non-blocking
+ * {@code DatagramChannel} per bound address. The loop thread is the engine's only caller; it reads
+ * the monotonic clock, feeds datagrams in, takes what the engine produces and sleeps in the
+ * selector until the next datagram, timer or wakeup.
+ *
+ * <p>When the engine has several datagrams to send, the system calls that send them are made by a
+ * second thread: the loop copies each datagram into a queue of {@value #SEND_QUEUE_SLOTS} slots
+ * and goes on with the engine's work while the sending thread empties the queue, in order. A lone
+ * datagram, with the queue empty, the loop sends itself. When the queue is full the loop takes
+ * nothing more from the engine (the engine keeps its data, as it would for a full socket buffer)
+ * until the sending thread has freed half of it. A send that fails is a lost datagram, as UDP may
+ * lose any.
  */
 public final class UdpLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UdpLoop.class);
@@ -33,6 +42,12 @@ public final class UdpLoop implements AutoCloseable {
     static final long SPIN_BELOW_NANOS = 1_000_000L;
     /** Datagrams read in one go before timers and sending get a turn. */
     static final int READ_BATCH = 64;
+    /** Datagrams the loop may hand to the sending thread before it waits; a power of two. */
+    static final int SEND_QUEUE_SLOTS = 64;
+    /** Room of a queue slot until a larger datagram needs more. */
+    private static final int SLOT_BYTES = 2048;
+    /** How long the sending thread waits before it retries a send the full socket buffer refused. */
+    private static final long FULL_SOCKET_RETRY_NANOS = 50_000L;
 
     private final Selector selector;
     private final Map<InetSocketAddress, DatagramChannel> channels = new HashMap<>();
@@ -40,8 +55,19 @@ public final class UdpLoop implements AutoCloseable {
     private final ByteBuffer receiveBuffer = ByteBuffer.allocate(65_536);
     private final ByteBuffer sendBuffer = ByteBuffer.allocate(65_536);
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private Engine.Transmit blocked;
+    // the send queue: written by the loop thread at tail, read by the sending thread at head
+    private final ByteBuffer[] slotData = new ByteBuffer[SEND_QUEUE_SLOTS];
+    private final DatagramChannel[] slotChannel = new DatagramChannel[SEND_QUEUE_SLOTS];
+    private final InetSocketAddress[] slotRemote = new InetSocketAddress[SEND_QUEUE_SLOTS];
+    private volatile long head;
+    private volatile long tail;
+    /** Set by the loop when it found the queue full; the sending thread then wakes it. */
+    private volatile boolean loopWantsRoom;
+    /** Set by the sending thread before it parks on an empty queue. */
+    private volatile boolean senderParked;
+    private volatile boolean sending;
     private Thread thread;
+    private Thread sender;
     private volatile boolean running;
 
     /** Binds one socket per address (port 0: chosen by the system). */
@@ -128,6 +154,10 @@ public final class UdpLoop implements AutoCloseable {
     public void start(Engine engine, String threadName, java.util.function.Consumer<Throwable> onCrash) {
         engine.setWakeup(selector::wakeup);
         running = true;
+        sending = true;
+        sender = new Thread(this::sendQueued, threadName + "-send");
+        sender.setDaemon(true);
+        sender.start();
         thread = new Thread(() -> {
             Throwable crash = run(engine);
             if (crash != null) {
@@ -148,18 +178,17 @@ public final class UdpLoop implements AutoCloseable {
                 flush(engine, now);
                 long deadline = engine.nextTimeoutNanos();
                 long waitNanos = deadline == Engine.NO_TIMEOUT ? Long.MAX_VALUE : deadline - System.nanoTime();
-                if (waitNanos < SPIN_BELOW_NANOS) {
+                if (waitNanos < SPIN_BELOW_NANOS && tail - head < SEND_QUEUE_SLOTS) {
                     // the selector sleeps in whole milliseconds: a pacing gap shorter than that is
-                    // waited out by polling, or paced sending could not exceed one burst per ms
+                    // waited out by polling, or paced sending could not exceed one burst per ms;
+                    // with the send queue full the loop sleeps instead until the sending thread
+                    // has made room, which wakes the selector
                     selector.selectNow();
                 } else {
                     long millis = waitNanos == Long.MAX_VALUE ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos));
                     selector.select(millis);
                 }
                 for (SelectionKey key : selector.selectedKeys()) {
-                    if (key.isValid() && key.isWritable()) {
-                        key.interestOps(SelectionKey.OP_READ);
-                    }
                     if (key.isValid() && key.isReadable()) {
                         read(engine, (DatagramChannel) key.channel(), (InetSocketAddress) key.attachment());
                     }
@@ -192,37 +221,124 @@ public final class UdpLoop implements AutoCloseable {
         }
     }
 
-    private void flush(Engine engine, long now) throws IOException {
+    /**
+     * Moves the engine's datagrams into the send queue while it has room. A lone datagram (the
+     * only one this turn, with the queue empty) is sent by the loop itself: a handshake or an
+     * acknowledgement then costs no hand-off between threads.
+     */
+    private void flush(Engine engine, long now) {
+        long t = tail;
+        boolean mayHold = t == head;
+        boolean holding = false;
         while (true) {
-            if (blocked == null) {
-                sendBuffer.clear();
-                Engine.Transmit t = engine.pollTransmit(now, sendBuffer);
-                if (t == null) {
-                    return;
+            if (!holding && t - head == SEND_QUEUE_SLOTS) {
+                loopWantsRoom = true;
+                if (t - head == SEND_QUEUE_SLOTS) {
+                    return; // the sending thread wakes the selector when half the queue is free
                 }
-                sendBuffer.flip();
-                blocked = t;
             }
-            DatagramChannel channel = channels.get(blocked.local());
-            if (channel == null) {
-                log.warn("engine chose an unknown local socket {}", blocked.local());
-                blocked = null;
-                continue;
-            }
-            int sent;
-            try {
-                sent = channel.send(sendBuffer, blocked.remote());
-            } catch (IOException e) {
-                // ICMP errors, unreachable networks: the datagram is lost, as UDP may lose it anyway
-                log.debug("send to {} failed: {}", blocked.remote(), e.toString());
-                blocked = null;
-                continue;
-            }
-            if (sent == 0) {
-                channel.keyFor(selector).interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            sendBuffer.clear();
+            Engine.Transmit transmit = engine.pollTransmit(now, sendBuffer);
+            if (transmit == null) {
+                if (holding) {
+                    sendHeld(t);
+                }
                 return;
             }
-            blocked = null;
+            sendBuffer.flip();
+            DatagramChannel channel = channels.get(transmit.local());
+            if (channel == null) {
+                log.warn("engine chose an unknown local socket {}", transmit.local());
+                continue;
+            }
+            if (holding) {
+                // a second datagram: both go to the sending thread, in order
+                t = publish(t);
+                holding = false;
+            }
+            int i = (int) t & (SEND_QUEUE_SLOTS - 1);
+            ByteBuffer slot = slotData[i];
+            if (slot == null || slot.capacity() < sendBuffer.remaining()) {
+                // direct, so the send needs no copy into a temporary native buffer
+                slot = ByteBuffer.allocateDirect(Math.max(SLOT_BYTES, sendBuffer.remaining()));
+                slotData[i] = slot;
+            }
+            slot.clear();
+            slot.put(sendBuffer).flip();
+            slotChannel[i] = channel;
+            slotRemote[i] = transmit.remote();
+            if (mayHold) {
+                mayHold = false;
+                holding = true;
+                continue;
+            }
+            t = publish(t);
+        }
+    }
+
+    /** Hands the datagram in slot {@code t} to the sending thread; returns the new tail. */
+    private long publish(long t) {
+        tail = ++t;
+        if (senderParked) {
+            LockSupport.unpark(sender);
+        }
+        return t;
+    }
+
+    /**
+     * Sends the lone datagram in slot {@code t} from the loop thread. The queue is empty, so no
+     * earlier datagram is still being sent; if the socket's buffer is full the sending thread
+     * takes it over.
+     */
+    private void sendHeld(long t) {
+        int i = (int) t & (SEND_QUEUE_SLOTS - 1);
+        try {
+            if (slotChannel[i].send(slotData[i], slotRemote[i]) == 0) {
+                publish(t);
+            }
+        } catch (IOException e) {
+            // ICMP errors, unreachable networks: the datagram is lost, as UDP may lose it anyway
+            log.debug("send to {} failed: {}", slotRemote[i], e.toString());
+        }
+    }
+
+    /** The sending thread: sends the queued datagrams in order until stopped and the queue is empty. */
+    private void sendQueued() {
+        long h = head;
+        while (true) {
+            if (h == tail) {
+                if (!sending) {
+                    return;
+                }
+                senderParked = true;
+                if (h == tail && sending) {
+                    LockSupport.park(this);
+                }
+                senderParked = false;
+                continue;
+            }
+            int i = (int) h & (SEND_QUEUE_SLOTS - 1);
+            ByteBuffer data = slotData[i];
+            try {
+                if (slotChannel[i].send(data, slotRemote[i]) == 0) {
+                    // the socket buffer is full: wait a little for the system to drain it
+                    if (sending) {
+                        LockSupport.parkNanos(this, FULL_SOCKET_RETRY_NANOS);
+                        continue;
+                    }
+                }
+            } catch (IOException e) {
+                // ICMP errors, unreachable networks, a socket closed meanwhile: the datagram is
+                // lost, as UDP may lose it anyway
+                log.debug("send to {} failed: {}", slotRemote[i], e.toString());
+            } catch (RuntimeException e) {
+                log.error("sending to {} failed unexpectedly", slotRemote[i], e);
+            }
+            head = ++h;
+            if (loopWantsRoom && tail - h <= SEND_QUEUE_SLOTS / 2) {
+                loopWantsRoom = false;
+                selector.wakeup();
+            }
         }
     }
 
@@ -236,6 +352,18 @@ public final class UdpLoop implements AutoCloseable {
                 stopped.await(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        // the sending thread sends what the loop queued last (close frames) and stops
+        sending = false;
+        if (sender != null) {
+            LockSupport.unpark(sender);
+            if (sender != Thread.currentThread()) {
+                try {
+                    sender.join(TimeUnit.SECONDS.toMillis(5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         closeChannels();
