@@ -35,6 +35,8 @@ final class PunchAttempt {
     NatHints partnerHints;
     /** This side's NAT hints as last known: discovery may finish after the attempt started. */
     NatHints ownHints = NatHints.UNKNOWN;
+    /** When a pair that just worked is to be considered for the handshake: after the datagrams read with it. */
+    long evaluateAtNanos = Long.MAX_VALUE;
     /** The partner's candidates and this side's sockets the attempt was planned with. */
     List<dev.srudp.core.record.Candidate> candidates = List.of();
     List<java.net.InetSocketAddress> locals = List.of();
@@ -160,6 +162,7 @@ final class PunchAttempt {
             t = Math.min(t, graceEndNanos);
             t = Math.min(t, controlledWaitEndNanos);
             t = Math.min(t, fastNextNanos);
+            t = Math.min(t, evaluateAtNanos);
         }
         return t;
     }

@@ -43,7 +43,9 @@ import java.util.function.LongConsumer;
  * and starts the handshake on the best pair that answered, waiting {@link #GRACE} for a better one
  * to answer; the controlled side waits for that handshake, and starts one itself when none comes
  * within {@link #CONTROLLED_WAIT}, or at once when the partner said it is not punching (a plain
- * listener). An attempt fails with a reason at its deadline.
+ * listener). Either side starts the handshake at once on a pair over which the partner's request
+ * arrived from an address its record names (docs/protocol.md, "Hole punching"). An attempt fails
+ * with a reason at its deadline.
  *
  * <p>Bounds against hostile probes (docs/limits.md): a probe costs a decode and one HMAC, like any
  * datagram; one from a static key neither punched toward nor cached costs an X25519 agreement,
@@ -421,6 +423,7 @@ public final class Puncher {
                 }
             }
             birthdayStep(a, now);
+            a.evaluateAtNanos = Long.MAX_VALUE;
             evaluate(a, now);
         }
     }
@@ -526,14 +529,15 @@ public final class Puncher {
         a.requestSeen = true;
         a.partnerPunching |= probe.senderIsPunching();
         CandidatePair p = learn(a, local, from);
-        if (p != null && a.controlling && probe.senderIsPunching() && !p.failed && listedByPartner(p)
-                && !a.betterPairPending(p, now)) {
+        if (p != null && probe.senderIsPunching() && !p.failed && listedByPartner(p) && !a.betterPairPending(p, now)) {
             // The partner's authenticated probe came from an address its signed record names, so
             // the path from there is open through both NATs now, and our answer (already queued)
             // and the handshake take the same path back through the mappings it just used.
             // Starting the handshake here saves the round trip of our own check, which matters
             // when our first probes reached the partner's NAT before it had sent any and were
-            // dropped. A replayed probe sent from elsewhere arrives from an unlisted address and
+            // dropped. Either role does it: the side whose probes were dropped is the first to
+            // see such a request, and if both start, simultaneous open (docs/protocol.md 5.9)
+            // keeps one. A replayed probe sent from elsewhere arrives from an unlisted address and
             // goes through the ordinary check.
             handshake(a, p, now);
             return;
@@ -579,6 +583,10 @@ public final class Puncher {
                 sent.succeededAtNanos = now;
                 sent.rttNanos = now - out.atNanos();
             }
+            // decided after the datagrams read with this one: the partner's handshake may be
+            // among them, and answering it beats starting one of our own
+            a.evaluateAtNanos = now;
+            return null;
         } else {
             // RFC 8445 section 7.2.5.2.1: a response from another address than the request went to
             // does not make the pair work; that address is checked on its own
