@@ -60,14 +60,16 @@ final class ByteRing {
         return true;
     }
 
-    /** Copies {@code src}'s remaining bytes to [offset, offset + remaining); room must exist. */
-    void put(long offset, ByteBuffer src) {
-        int length = src.remaining();
+    /**
+     * Copies {@code src}'s bytes [index, index + length) to [offset, offset + length); room must
+     * exist. The copy uses absolute indexes: {@code src}'s position and limit are left alone.
+     */
+    void put(long offset, ByteBuffer src, int index, int length) {
         int at = index(offset, bytes.length);
         int first = Math.min(length, bytes.length - at);
-        src.get(bytes, at, first);
+        src.get(index, bytes, at, first);
         if (first < length) {
-            src.get(bytes, 0, length - first);
+            src.get(index + first, bytes, 0, length - first);
         }
     }
 

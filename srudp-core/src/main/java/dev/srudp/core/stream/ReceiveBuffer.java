@@ -87,8 +87,8 @@ public final class ReceiveBuffer {
     }
 
     /**
-     * Stores the {@code length} bytes at {@code [position, position + length)} of {@code src} (its
-     * own position and limit are ignored and left alone) at stream offset {@code offset}; as
+     * Stores the {@code length} bytes at {@code [position, position + length)} of {@code src}, which
+     * lie below its limit (its position and limit are left alone), at stream offset {@code offset}; as
      * {@link #receive(long, ByteBuffer, boolean, long)} otherwise.
      */
     public Result receive(long offset, ByteBuffer src, int position, int length, boolean fin, long limit) {
@@ -121,9 +121,7 @@ public final class ReceiveBuffer {
                 if (src.hasArray()) {
                     ring.put(start, src.array(), src.arrayOffset() + position + skip, length - skip);
                 } else {
-                    ByteBuffer part = src.duplicate();
-                    part.limit(position + length).position(position + skip);
-                    ring.put(start, part);
+                    ring.put(start, src, position + skip, length - skip);
                 }
                 received.add(start, end);
             }

@@ -79,9 +79,7 @@ public final class SendBuffer {
             tell = n > 0 && nothingUnsentLocked();
             if (n > 0) {
                 ring.ensure(writeEnd + n);
-                ByteBuffer part = src.duplicate();
-                part.limit(part.position() + n);
-                ring.put(writeEnd, part);
+                ring.put(writeEnd, src, src.position(), n);
                 src.position(src.position() + n);
                 writeEnd += n;
             }

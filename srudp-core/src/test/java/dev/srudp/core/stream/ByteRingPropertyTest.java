@@ -43,7 +43,12 @@ class ByteRingPropertyTest {
                     byte[] chunk = new byte[length];
                     random.nextBytes(chunk);
                     if (random.nextBoolean()) {
-                        ring.put(from, ByteBuffer.wrap(chunk));
+                        // a direct buffer with bytes around the chunk, whose position must not move
+                        int lead = random.nextInt(4);
+                        ByteBuffer buffer = ByteBuffer.allocateDirect(lead + length + 2);
+                        buffer.position(lead).put(chunk).position(1);
+                        ring.put(from, buffer, lead, length);
+                        assertEquals(1, buffer.position(), "the source's position is left alone");
                     } else {
                         ring.put(from, chunk, 0, length);
                     }

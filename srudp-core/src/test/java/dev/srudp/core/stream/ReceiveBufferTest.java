@@ -85,6 +85,23 @@ class ReceiveBufferTest {
     }
 
     @Test
+    void framesInADirectBufferAreStoredFromTheirPlaceWithoutMovingIt() throws IOException {
+        ReceiveBuffer rb = buffer(1000);
+        byte[] data = bytes(300);
+        ByteBuffer datagram = ByteBuffer.allocateDirect(400);
+        datagram.position(50).put(data).position(7).limit(390);
+        // [0, 200) at datagram bytes [50, 250), then [150, 300) overlapping what was read
+        assertEquals(Result.OK, rb.receive(0, datagram, 50, 200, false, LIMIT));
+        ByteBuffer first = ByteBuffer.allocate(120);
+        assertEquals(120, rb.tryRead(first));
+        assertEquals(Result.OK, rb.receive(150, datagram, 200, 150, true, LIMIT));
+        assertEquals(7, datagram.position(), "the datagram's position is left alone");
+        assertEquals(390, datagram.limit(), "the datagram's limit is left alone");
+        byte[] rest = readAll(rb);
+        assertArrayEquals(Arrays.copyOfRange(data, 120, 300), rest);
+    }
+
+    @Test
     void tryReadReturnsZeroWhileWaitingAndMinusOneAtTheEnd() throws IOException {
         ReceiveBuffer rb = buffer(100);
         ByteBuffer dst = ByteBuffer.allocate(10);
