@@ -728,7 +728,7 @@ public final class Puncher {
     /** What is known about why no pair worked. */
     static String failureReason(PunchAttempt a, long now) {
         if (a.handshakeProblem != null) {
-            return "a candidate pair answered but the handshake failed: " + a.handshakeProblem;
+            return handshakeFailure(a);
         }
         long seconds = Math.max(1, Math.round((now - a.startNanos) / 1e9));
         return "no candidate pair answered in " + seconds + " s" + diagnosis(a);
@@ -786,9 +786,13 @@ public final class Puncher {
             return "";
         }
         if (a.handshakeProblem != null) {
-            return "; a candidate pair answered but the handshake failed: " + a.handshakeProblem;
+            return "; " + handshakeFailure(a);
         }
         return diagnosis(a);
+    }
+
+    private static String handshakeFailure(PunchAttempt a) {
+        return "a candidate pair answered but the handshake failed: " + a.handshakeProblem;
     }
 
     private synchronized void remember(PunchStats stats) {
