@@ -23,11 +23,10 @@ class UdpLoopExtraSocketsTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
     /** An engine that runs requests on the loop thread and echoes every datagram from the socket it came in on. */
-    private static final class EchoEngine implements Engine {
+    private static final class EchoEngine extends TimerlessEngine {
         final ConcurrentLinkedQueue<Runnable> onLoop = new ConcurrentLinkedQueue<>();
         final BlockingQueue<InetSocketAddress> receivedOn = new LinkedBlockingQueue<>();
         final ConcurrentLinkedQueue<Transmit> replies = new ConcurrentLinkedQueue<>();
-        volatile Runnable wakeup = () -> { };
 
         @Override
         public void onDatagram(long now, InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram) {
@@ -46,20 +45,6 @@ class UdpLoopExtraSocketsTest {
                 out.put((byte) 1);
             }
             return t;
-        }
-
-        @Override
-        public long nextTimeoutNanos() {
-            return NO_TIMEOUT;
-        }
-
-        @Override
-        public void onTimeout(long now) {
-        }
-
-        @Override
-        public void setWakeup(Runnable wakeup) {
-            this.wakeup = wakeup;
         }
 
         <T> CompletableFuture<T> run(java.util.function.Supplier<T> task) {

@@ -23,12 +23,11 @@ class UdpLoopSendQueueTest {
     private static final int PAYLOAD = 64;
 
     /** Produces {@code count} numbered datagrams to {@code target} as fast as the loop takes them. */
-    private static final class BurstEngine implements Engine {
+    private static final class BurstEngine extends TimerlessEngine {
         final int count;
         volatile InetSocketAddress local;
         volatile InetSocketAddress target;
         final AtomicInteger produced = new AtomicInteger();
-        volatile Runnable wakeup = () -> { };
 
         BurstEngine(int count) {
             this.count = count;
@@ -49,20 +48,6 @@ class UdpLoopSendQueueTest {
             out.position(out.position() + PAYLOAD - Integer.BYTES);
             produced.incrementAndGet();
             return new Transmit(local, t);
-        }
-
-        @Override
-        public long nextTimeoutNanos() {
-            return NO_TIMEOUT;
-        }
-
-        @Override
-        public void onTimeout(long now) {
-        }
-
-        @Override
-        public void setWakeup(Runnable wakeup) {
-            this.wakeup = wakeup;
         }
     }
 
