@@ -1,7 +1,7 @@
 package dev.srudp.core.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -62,7 +62,8 @@ class UdpLoopSendQueueTest {
             // datagram), so the kernel drops nothing even if this thread reads late
             int count = 2 * UdpLoop.SEND_QUEUE_SLOTS + 1;
             int buffer = receiver.getOption(StandardSocketOptions.SO_RCVBUF);
-            assertTrue(buffer >= count * 2048, "a receive buffer of " + buffer + " B is too small for this test: "
+            // Debian's default limit (208 KiB) is too small; .ci/run raises it, so CI always runs this
+            assumeTrue(buffer >= count * 2048, "a receive buffer of " + buffer + " B is too small for this test: "
                     + "raise net.core.rmem_max to at least " + (count * 2048) + " (sysctl)");
             UdpLoop loop = new UdpLoop(List.of(new InetSocketAddress(LOOPBACK, 0)));
             BurstEngine engine = new BurstEngine(count);
